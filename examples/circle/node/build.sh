@@ -1,0 +1,2 @@
+#!/bin/sh
+# Nothing to build: host.json runs `node handler.js` (no npm packages).

@@ -1,0 +1,167 @@
+package dev.flint.host.invoke;
+
+import dev.flint.host.invoke.envelope.EnvelopeRequestEncoder;
+import dev.flint.host.invoke.envelope.EnvelopeResponseDecoder;
+import dev.flint.host.invoke.envelope.HandlerResult;
+import dev.flint.host.invoke.envelope.HttpOutputMapper;
+import dev.flint.host.invoke.envelope.HttpRequestSnapshot;
+import dev.flint.host.invoke.envelope.HttpResponseSpec;
+import dev.flint.host.process.HandlerEndpoint;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * JSON-envelope mode: reads the caller's request, wraps it as {@code {"Data":{...},"Metadata":{...}}},
+ * POSTs it to {@code /{FunctionName}} on the handler, and maps the handler's
+ * {@code {Outputs, Logs, ReturnValue}} back to an HTTP response.
+ */
+public final class EnvelopeInvoker {
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final HandlerGate gate;
+    private final Optional<Duration> functionTimeout;
+    private final long maxBodyBytes;
+
+    public EnvelopeInvoker(Vertx vertx, HttpClient client, HandlerGate gate, Optional<Duration> functionTimeout,
+                           long maxBodyBytes) {
+        this.vertx = vertx;
+        this.client = client;
+        this.gate = gate;
+        this.functionTimeout = functionTimeout;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public void invoke(HttpServerRequest request, Invocation invocation, Map<String, String> routeParams) {
+        String length = request.getHeader("Content-Length");
+        if (length != null && parseLength(length) > maxBodyBytes) {
+            tooLarge(request, invocation);
+            return;
+        }
+        request.body().onComplete(read -> {
+            if (read.failed()) {
+                FailureResponses.fail(request, invocation, new InvocationFailure(FailureKind.HANDLER_UNREACHABLE,
+                        "the caller's request body could not be read: " + read.cause().getMessage()));
+                return;
+            }
+            Buffer body = read.result();
+            if (body.length() > maxBodyBytes) {
+                tooLarge(request, invocation);
+                return;
+            }
+            HttpRequestSnapshot snapshot = new HttpRequestSnapshot(request.method().name(), request.absoluteURI(),
+                    request.path(), request.query(), request.headers(), routeParams, body.length() == 0 ? null : body);
+            gate.endpoint().onComplete(ready -> {
+                if (ready.failed()) {
+                    FailureResponses.fail(request, invocation, InvocationFailures.of(ready.cause()));
+                } else {
+                    send(request, invocation, snapshot, ready.result());
+                }
+            });
+        });
+    }
+
+    private void send(HttpServerRequest request, Invocation invocation, HttpRequestSnapshot snapshot,
+                      HandlerEndpoint endpoint) {
+        Buffer envelope;
+        try {
+            envelope = EnvelopeRequestEncoder.encode(invocation.function(), snapshot, invocation.id(), Instant.now());
+        } catch (RuntimeException e) {
+            FailureResponses.fail(request, invocation, new InvocationFailure(FailureKind.BAD_OUTPUT,
+                    "the request could not be encoded: " + e.getMessage(), e));
+            return;
+        }
+        String path = "/" + invocation.function().name();
+        String description = "POST " + path;
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setURI(path)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("X-Azure-Functions-HostVersion", HostIdentity.HOST_VERSION)
+                .putHeader("X-Azure-Functions-InvocationId", invocation.id())
+                .putHeader("User-Agent", HostIdentity.USER_AGENT);
+        InvocationTimer timer = InvocationTimer.start(vertx, functionTimeout, invocation);
+        client.request(options).onComplete(created -> {
+            if (created.failed()) {
+                timer.cancel();
+                gate.explain(endpoint, created.cause(), description)
+                        .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                return;
+            }
+            HttpClientRequest upstream = created.result();
+            timer.onTimeout(failure -> {
+                upstream.reset();
+                FailureResponses.fail(request, invocation, failure);
+            });
+            upstream.send(envelope)
+                    .compose(answer -> answer.body().map(body -> new Answer(answer.statusCode(), answer.statusMessage(),
+                            answer.getHeader("Content-Type"), body)))
+                    .onComplete(done -> {
+                        timer.cancel();
+                        if (timer.expired()) {
+                            return;
+                        }
+                        if (done.failed()) {
+                            gate.explain(endpoint, done.cause(), description)
+                                    .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                        } else {
+                            respond(request, invocation, done.result(), description);
+                        }
+                    });
+        });
+    }
+
+    private record Answer(int status, String statusMessage, String contentType, Buffer body) {}
+
+    private void respond(HttpServerRequest request, Invocation invocation, Answer answer, String description) {
+        HttpResponseSpec spec;
+        try {
+            HandlerResult result = EnvelopeResponseDecoder.decode(invocation.function(), answer.status(),
+                    answer.contentType(), answer.body());
+            InvocationLog.userLogs(invocation, result.logs());
+            spec = HttpOutputMapper.map(invocation.function(), result);
+        } catch (InvocationFailure failure) {
+            FailureResponses.fail(request, invocation, failure);
+            return;
+        }
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(spec.status());
+        for (Map.Entry<String, String> header : spec.headers()) {
+            response.headers().add(header.getKey(), header.getValue());
+        }
+        response.end(spec.body());
+        InvocationLog.succeeded(invocation);
+    }
+
+    private void tooLarge(HttpServerRequest request, Invocation invocation) {
+        InvocationLog.failed(invocation, new InvocationFailure(FailureKind.BAD_OUTPUT,
+                "the request body is larger than the limit of " + maxBodyBytes + " bytes"));
+        request.response().setStatusCode(413).putHeader(FailureResponses.ERROR_HEADER, "body-too-large")
+                .putHeader("Connection", "close").end();
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

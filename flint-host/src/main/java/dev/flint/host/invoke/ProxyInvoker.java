@@ -1,0 +1,153 @@
+package dev.flint.host.invoke;
+
+import dev.flint.host.app.HttpMode;
+import dev.flint.host.process.HandlerEndpoint;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Forwarding ({@code enableForwardingHttpRequest}), proxying ({@code enableProxyingHttpRequest}) and
+ * the legacy {@code httpWorker}: the caller's request goes to the handler as it came (method, path,
+ * query, headers, body) and the handler's response comes back verbatim, redirects included.
+ *
+ * <p>Both bodies are streamed with back-pressure ({@code pipeTo}), whatever their size: Azure buffers
+ * forwarded responses, Flint never does, so a 1 GB body costs a few buffers of memory.
+ */
+public final class ProxyInvoker {
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final HandlerGate gate;
+    private final Optional<Duration> functionTimeout;
+
+    public ProxyInvoker(Vertx vertx, HttpClient client, HandlerGate gate, Optional<Duration> functionTimeout) {
+        this.vertx = vertx;
+        this.client = client;
+        this.gate = gate;
+        this.functionTimeout = functionTimeout;
+    }
+
+    public void invoke(HttpServerRequest request, Invocation invocation) {
+        request.pause(); // hold the body until the handler is ready and the upstream request exists
+        gate.endpoint().onComplete(ready -> {
+            if (ready.failed()) {
+                request.resume();
+                FailureResponses.fail(request, invocation, InvocationFailures.of(ready.cause()));
+            } else {
+                send(request, invocation, ready.result());
+            }
+        });
+    }
+
+    private void send(HttpServerRequest request, Invocation invocation, HandlerEndpoint endpoint) {
+        HttpMode mode = invocation.function().mode();
+        String uri = mode == HttpMode.LEGACY_FORWARD
+                ? "/" + invocation.function().name() + (request.query() == null ? "" : "?" + request.query())
+                : request.uri();
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setURI(uri)
+                .setFollowRedirects(false);
+        String description = request.method() + " " + uri;
+        InvocationTimer timer = InvocationTimer.start(vertx, functionTimeout, invocation);
+        client.request(options).onComplete(created -> {
+            if (created.failed()) {
+                timer.cancel();
+                request.resume();
+                gate.explain(endpoint, created.cause(), description)
+                        .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                return;
+            }
+            HttpClientRequest upstream = created.result();
+            HopByHopHeaders.copy(request.headers(), upstream.headers());
+            upstream.putHeader("X-Azure-Functions-HostVersion", HostIdentity.HOST_VERSION);
+            upstream.putHeader("X-Azure-Functions-InvocationId", invocation.id());
+            if (mode == HttpMode.PROXY) {
+                upstream.putHeader("x-ms-invocation-id", invocation.id());
+            }
+            timer.onTimeout(failure -> {
+                upstream.reset();
+                FailureResponses.fail(request, invocation, failure);
+            });
+            upstream.response().onComplete(answered -> {
+                if (answered.failed()) {
+                    timer.cancel();
+                    gate.explain(endpoint, answered.cause(), description)
+                            .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                } else {
+                    relay(request, invocation, answered.result(), timer, upstream);
+                }
+            });
+            boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, "chunked", true);
+            if (chunked) {
+                upstream.setChunked(true);
+            }
+            if (chunked || hasContentLength(request)) {
+                request.pipeTo(upstream); // ends upstream when the caller's body ends
+            } else {
+                request.resume();
+                upstream.end();
+            }
+            request.connection().closeHandler(v -> {
+                if (!request.response().ended()) {
+                    upstream.reset(); // the caller went away: stop the handler's work on this request
+                }
+            });
+        });
+    }
+
+    private void relay(HttpServerRequest request, Invocation invocation, HttpClientResponse answer,
+                       InvocationTimer timer, HttpClientRequest upstream) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            answer.request().reset();
+            return;
+        }
+        response.setStatusCode(answer.statusCode());
+        if (answer.statusMessage() != null) {
+            response.setStatusMessage(answer.statusMessage());
+        }
+        HopByHopHeaders.copy(answer.headers(), response.headers());
+        if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            int status = answer.statusCode();
+            boolean bodiless = status == 204 || status == 304 || (status >= 100 && status < 200)
+                    || request.method().name().equals("HEAD");
+            if (!bodiless) {
+                response.setChunked(true);
+            }
+        }
+        timer.onTimeout(failure -> {
+            // Headers are out: the only honest signal left is to cut the connection.
+            upstream.reset();
+            request.connection().close();
+            InvocationLog.failed(invocation, failure);
+        });
+        answer.pipeTo(response).onComplete(done -> {
+            timer.cancel();
+            if (done.succeeded()) {
+                InvocationLog.succeeded(invocation);
+            } else if (!timer.expired()) {
+                InvocationLog.failed(invocation, new InvocationFailure(FailureKind.HANDLER_UNREACHABLE,
+                        "the response stream broke after " + response.bytesWritten() + " bytes: " + done.cause().getMessage()));
+                request.connection().close();
+            }
+        });
+    }
+
+    private static boolean hasContentLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return length != null && !length.equals("0");
+    }
+}

@@ -2,6 +2,7 @@ package dev.flint.cli;
 
 import dev.flint.host.FlintHost;
 import dev.flint.host.HostOptions;
+import dev.flint.host.HostStartException;
 import dev.flint.host.app.AppConfigException;
 import dev.flint.host.app.AppLoader;
 import dev.flint.host.app.ConfigProblem;
@@ -57,14 +58,17 @@ final class StartCommand implements Callable<Integer> {
             options = options.withStartupTimeout(Duration.ofSeconds(startupTimeoutSeconds));
         }
         if (eventLoops != null) {
-            options = new HostOptions(options.address(), options.port(), options.startupTimeout(), eventLoops,
-                    options.maxBodyBytes(), options.gracePeriod(), options.environment());
+            options = options.withEventLoops(eventLoops);
         }
         FlintHost host;
         try {
             host = FlintHost.start(app, options);
         } catch (AppConfigException e) {
             return refuse(e);
+        } catch (HostStartException e) {
+            System.err.println(e.getMessage());
+            LogLevelsSetup.flush();
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

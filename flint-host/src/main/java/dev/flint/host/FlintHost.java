@@ -53,11 +53,13 @@ public final class FlintHost implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(options.eventLoops()));
-        if (supervisor != null) {
-            supervisor.start();
-        }
         try {
+            // The port first: if it is taken, no handler is started for nothing. Requests that
+            // arrive before the handler is ready wait for it.
             FrontDoor frontDoor = FrontDoor.start(vertx, app, routes, supervisor, options);
+            if (supervisor != null) {
+                supervisor.start();
+            }
             return new FlintHost(app, options, vertx, supervisor, frontDoor);
         } catch (RuntimeException e) {
             if (supervisor != null) {

@@ -59,6 +59,14 @@ public record HostOptions(
         return new HostOptions(address, port, Optional.of(timeout), eventLoops, maxBodyBytes, gracePeriod, environment);
     }
 
+    public HostOptions withMaxBodyBytes(long bytes) {
+        return new HostOptions(address, port, startupTimeout, eventLoops, bytes, gracePeriod, environment);
+    }
+
+    public HostOptions withEventLoops(int loops) {
+        return new HostOptions(address, port, startupTimeout, loops, maxBodyBytes, gracePeriod, environment);
+    }
+
     public HostOptions withEnvironment(Map<String, String> env) {
         return new HostOptions(address, port, startupTimeout, eventLoops, maxBodyBytes, gracePeriod, env);
     }

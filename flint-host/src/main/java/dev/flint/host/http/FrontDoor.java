@@ -1,6 +1,7 @@
 package dev.flint.host.http;
 
 import dev.flint.host.HostOptions;
+import dev.flint.host.HostStartException;
 import dev.flint.host.app.FunctionApp;
 import dev.flint.host.process.HandlerSupervisor;
 import io.vertx.core.DeploymentOptions;
@@ -21,7 +22,15 @@ public final class FrontDoor {
     public static FrontDoor start(Vertx vertx, FunctionApp app, FunctionRoutes routes, HandlerSupervisor supervisor,
                                   HostOptions options) {
         FrontDoorVerticle first = new FrontDoorVerticle(app, routes, supervisor, options, options.port());
-        await(vertx.deployVerticle(first));
+        try {
+            await(vertx.deployVerticle(first));
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String reason = cause.getMessage() != null && cause.getMessage().contains("Address already in use")
+                    ? "the address is already in use (is another flint or func running? choose another with --port)"
+                    : String.valueOf(cause.getMessage());
+            throw new HostStartException("Flint cannot listen on " + options.address() + ":" + options.port() + ": " + reason, cause);
+        }
         int port = first.actualPort();
         if (options.eventLoops() > 1) {
             await(vertx.deployVerticle(() -> new FrontDoorVerticle(app, routes, supervisor, options, port),

@@ -49,17 +49,17 @@ public final class EnvelopeInvoker {
             tooLarge(request, invocation);
             return;
         }
-        request.body().onComplete(read -> {
+        BodyReader.read(request, maxBodyBytes).onComplete(read -> {
+            if (read.failed() && read.cause() instanceof BodyReader.TooLarge) {
+                tooLarge(request, invocation);
+                return;
+            }
             if (read.failed()) {
                 FailureResponses.fail(request, invocation, new InvocationFailure(FailureKind.HANDLER_UNREACHABLE,
                         "the caller's request body could not be read: " + read.cause().getMessage()));
                 return;
             }
             Buffer body = read.result();
-            if (body.length() > maxBodyBytes) {
-                tooLarge(request, invocation);
-                return;
-            }
             HttpRequestSnapshot snapshot = new HttpRequestSnapshot(request.method().name(), request.absoluteURI(),
                     request.path(), request.query(), request.headers(), routeParams, body.length() == 0 ? null : body);
             gate.endpoint().onComplete(ready -> {
@@ -151,10 +151,8 @@ public final class EnvelopeInvoker {
     }
 
     private void tooLarge(HttpServerRequest request, Invocation invocation) {
-        InvocationLog.failed(invocation, new InvocationFailure(FailureKind.BAD_OUTPUT,
+        FailureResponses.fail(request, invocation, new InvocationFailure(FailureKind.BODY_TOO_LARGE,
                 "the request body is larger than the limit of " + maxBodyBytes + " bytes"));
-        request.response().setStatusCode(413).putHeader(FailureResponses.ERROR_HEADER, "body-too-large")
-                .putHeader("Connection", "close").end();
     }
 
     private static long parseLength(String value) {

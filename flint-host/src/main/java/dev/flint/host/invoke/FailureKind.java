@@ -25,6 +25,8 @@ public enum FailureKind {
     HANDLER_UNREACHABLE(500, "handler-unreachable"),
     /** The handler did not become ready within the start-up timeout. */
     HANDLER_NOT_READY(500, "handler-not-ready"),
+    /** The caller's body is larger than the envelope limit (Azure: 100 MB); 413, not Azure's 500. */
+    BODY_TOO_LARGE(413, "body-too-large"),
     /** Flint is shutting down. */
     SHUTTING_DOWN(503, "shutting-down");
 

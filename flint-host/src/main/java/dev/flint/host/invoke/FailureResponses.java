@@ -24,6 +24,9 @@ public final class FailureResponses {
             request.connection().close(); // part of a response is out: only a cut connection tells the truth
             return;
         }
+        if (failure.kind() == FailureKind.BODY_TOO_LARGE) {
+            response.putHeader("Connection", "close"); // the rest of the body is not read
+        }
         response.setStatusCode(failure.kind().status())
                 .putHeader(ERROR_HEADER, failure.kind().code())
                 .putHeader("Content-Length", "0")

@@ -162,6 +162,9 @@ public final class HandlerSupervisor implements AutoCloseable {
             HOST.error("Initializing the handler of {} timed out: {}", appName, lastFailure);
             terminate(p);
         }
+        if (stopping) {
+            terminate(p); // close() may have run before this process was published
+        }
         int code = waitFor(p);
         err.awaitEnd(1_000);
         out.awaitEnd(1_000);
@@ -224,6 +227,8 @@ public final class HandlerSupervisor implements AutoCloseable {
         if (controlThread != null) {
             controlThread.interrupt();
             stopped.join();
+        } else {
+            stopped.complete(null);
         }
         current.completeExceptionally(new IllegalStateException("Flint is stopping"));
     }

@@ -45,7 +45,6 @@ final class TemplateParser {
             position++; // the '/' after the segment, if any; a trailing '/' is allowed
         }
         checkCatchAllIsLast(segments);
-        checkOptionalSegmentsAreLast(segments);
         return segments;
     }
 
@@ -203,22 +202,7 @@ final class TemplateParser {
      * An optional parameter may only be followed by segments a request can also leave out, so
      * that leaving it out never shifts a later segment into its place.
      */
-    private void checkOptionalSegmentsAreLast(List<Segment> segments) {
-        for (int i = 0; i < segments.size(); i++) {
-            Parameter parameter = segments.get(i).parameter();
-            if (parameter == null || !parameter.isOptional()) {
-                continue;
-            }
-            for (int j = i + 1; j < segments.size(); j++) {
-                if (!segments.get(j).canBeOmitted()) {
-                    throw error(segments.get(i).position() - 1, "optional parameter '" + parameter.name()
-                            + "' at character " + segments.get(i).position()
-                            + " is followed by the required segment at character " + segments.get(j).position()
-                            + "; only optional, defaulted or catch-all parameters may follow an optional one");
-                }
-            }
-        }
-    }
+
 
     /** {@code index} is 0-based. */
     private RouteTemplateException error(int index, String problem) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flint.host.HostOptions;
 import dev.flint.host.testing.LogCapture;
 import dev.flint.host.testing.RunningHost;
 import dev.flint.host.testing.TestApp;
@@ -47,7 +48,7 @@ class EnvelopeModeTest {
                 .httpFunction("crash", "['get']")
                 .function("off", "{'disabled':true,'bindings':[{'type':'httpTrigger','direction':'in','name':'req',"
                         + "'authLevel':'anonymous'},{'type':'http','direction':'out','name':'res'}]}");
-        host = RunningHost.start(app.root());
+        host = RunningHost.start(app.root(), HostOptions.defaults().withMaxBodyBytes(64 * 1024));
         host.awaitHandler();
     }
 
@@ -155,6 +156,24 @@ class EnvelopeModeTest {
         assertThat(millis).as("functionTimeout is 2 s; the handler sleeps 5 s").isBetween(1_900L, 4_500L);
         logs.await("did not complete within functionTimeout (00:00:02)");
         assertThat(host.get("/api/hello").statusCode()).as("other invocations are unaffected").isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndTheHostKeepsServing() throws Exception {
+        String big = "x".repeat(64 * 1024 + 1);
+        HttpResponse<String> declared = host.post("/api/echo/1", "text/plain", big);
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.headers().firstValue("X-Flint-Error")).hasValue("body-too-large");
+
+        // Chunked, so the size is only known while reading: refused all the same.
+        HttpResponse<String> chunked = host.send(HttpRequest.newBuilder(host.uri("/api/echo/1"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes())))
+                .build());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        logs.await("the request body is larger than the limit of 65536 bytes");
+
+        HttpResponse<String> fits = host.post("/api/echo/1", "text/plain", "x".repeat(64 * 1024));
+        assertThat(fits.statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -93,6 +93,23 @@ class ForwardingModeTest {
         }
     }
 
+    @Test
+    void functionTimeoutBoundsAForwardedRequest() throws Exception {
+        TestApp app = TestApp.in(dir.resolve("fwd-timeout"))
+                .hostJson("{'version':'2.0','functionTimeout':'00:00:01','customHandler':{'enableForwardingHttpRequest':true,"
+                        + "'description':{'defaultExecutablePath':'node','arguments':['forwarding_handler.js']}}}")
+                .handler("forwarding_handler.js")
+                .httpFunction("slow", "['get']")
+                .httpFunction("teapot", "['get']");
+        try (RunningHost host = RunningHost.start(app.root())) {
+            host.awaitHandler();
+            HttpResponse<String> response = host.get("/api/slow");
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.headers().firstValue("X-Flint-Error")).hasValue("timeout");
+            assertThat(host.get("/api/teapot").statusCode()).as("the handler keeps serving").isEqualTo(418);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void aGigabyteStreamsBothWays(String mode, String section, String ignored) throws Exception {

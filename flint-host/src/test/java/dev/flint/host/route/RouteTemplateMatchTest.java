@@ -127,6 +127,14 @@ class RouteTemplateMatchTest {
     }
 
     @Test
+    void anOptionalParameterBeforeARequiredSegmentOnlyMatchesWhenPresentAsInAzure() {
+        // ASP.NET and Azure accept this template; it can only match with the parameter given.
+        RouteTemplate template = RouteTemplate.parse("api/{id?}/details");
+        assertThat(template.match("/api/5/details")).contains(java.util.Map.of("id", "5"));
+        assertThat(template.match("/api/details")).isEmpty();
+    }
+
+    @Test
     void toStringGivesTheTemplate() {
         assertThat(RouteTemplate.parse("api/{id:int}/x")).hasToString("api/{id:int}/x");
         assertThat(RouteTemplate.parse("api/x")).isEqualTo(RouteTemplate.parse("api/x"));

@@ -74,12 +74,6 @@ class RouteTemplateParseTest {
                 bad("catch-all beside text", "files/{*rest}.txt", 7,
                         "catch-all parameter 'rest' at character 7 must be the whole segment, with no other text"
                                 + " or parameter beside it"),
-                bad("optional then a literal", "api/{id?}/details", 5,
-                        "optional parameter 'id' at character 5 is followed by the required segment at character 11;"
-                                + " only optional, defaulted or catch-all parameters may follow an optional one"),
-                bad("optional then a required parameter", "{a?}/{b}", 1,
-                        "optional parameter 'a' at character 1 is followed by the required segment at character 6;"
-                                + " only optional, defaulted or catch-all parameters may follow an optional one"),
                 bad("consecutive parameters", "{a}{b}", 4,
                         "parameters 'a' and 'b' at character 4 must be separated by literal text, or by '/'"),
                 bad("optional not last in its segment", "{a?}.{b}", 1,

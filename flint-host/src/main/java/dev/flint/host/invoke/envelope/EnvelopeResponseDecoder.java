@@ -58,7 +58,7 @@ public final class EnvelopeResponseDecoder {
             root = EnvelopeJson.MAPPER.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
             throw new InvocationFailure(FailureKind.BAD_JSON, "handler answered " + call + " with invalid JSON: "
-                    + e.getOriginalMessage() + at(e.getLocation()) + " (" + BodyPreview.of(body) + ")", e);
+                    + withoutSourceMarker(e.getOriginalMessage()) + at(e.getLocation()) + " (" + BodyPreview.of(body) + ")", e);
         } catch (IOException e) {
             throw new InvocationFailure(FailureKind.BAD_JSON, "handler answered " + call + " with unreadable JSON: "
                     + e.getMessage(), e);
@@ -127,5 +127,10 @@ public final class EnvelopeResponseDecoder {
             return "";
         }
         return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** Jackson names the source of an unclosed object's start, which here is only noise. */
+    private static String withoutSourceMarker(String message) {
+        return message == null ? "" : message.replaceAll(" \\(start marker at \\[Source:.*?\\]\\)", "");
     }
 }

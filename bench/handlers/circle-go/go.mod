@@ -1,0 +1,3 @@
+module circlebench
+
+go 1.19

@@ -11,7 +11,9 @@ import java.util.Set;
 final class HopByHopHeaders {
 
     private static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+            // Flint has already answered 100-continue to the caller; the handler gets the body at once.
+            "expect");
 
     private HopByHopHeaders() {}
 

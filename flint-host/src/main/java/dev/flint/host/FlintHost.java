@@ -94,6 +94,9 @@ public final class FlintHost implements AutoCloseable {
     /** Stops accepting requests, stops the handler (SIGTERM, grace, SIGKILL), then the event loops. */
     @Override
     public void close() {
+        if (supervisor != null) {
+            supervisor.preventStarts();
+        }
         LOG.info("Stopping Flint");
         try {
             // Closing the servers first means no new invocation starts while the handler stops.

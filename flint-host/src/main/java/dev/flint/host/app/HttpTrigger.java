@@ -12,7 +12,8 @@ import java.util.Set;
 public record HttpTrigger(String bindingName, AuthLevel authLevel, Set<String> methods, String route) {
 
     public HttpTrigger {
-        methods = Set.copyOf(methods);
+        // In function.json order: the banner lists them as func start does.
+        methods = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(methods));
     }
 
     public boolean allows(String method) {

@@ -21,7 +21,8 @@ import io.vertx.core.http.PoolOptions;
 import java.util.Optional;
 
 /**
- * One event loop's share of the front door: an HTTP server (all instances share the port) and its
+ * One event loop's share of the front door: an HTTP server (Vert.x shares one listening socket
+ * between the instances and hands each connection to one event loop) and its
  * own pooled keep-alive client to the handler, so that a request and its upstream connection stay on
  * one thread.
  *
@@ -75,19 +76,12 @@ final class FrontDoorVerticle extends VerticleBase {
                 .setHost(options.address())
                 .setPort(port)
                 .setTcpNoDelay(true)
-                // Each event loop gets its own listening socket on the port; the kernel spreads
-                // connections over them, with no shared acceptor in between.
-                .setReusePort(true)
                 // curl asks before sending bodies over 1 KB; an unanswered Expect costs it a 1 s wait.
                 .setHandle100ContinueAutomatically(true)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false));
         server.requestHandler(this::handle);
         return server.listen();
-    }
-
-    int actualPort() {
-        return server.actualPort();
     }
 
     private void handle(HttpServerRequest request) {

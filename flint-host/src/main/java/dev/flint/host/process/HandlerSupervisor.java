@@ -41,7 +41,11 @@ public final class HandlerSupervisor implements AutoCloseable {
 
     private volatile CompletableFuture<HandlerEndpoint> current = new CompletableFuture<>();
     private volatile String lastFailure = "the handler has not started yet";
+    /** Guards {@link #stopping} and {@link #process} together, so that no process is spawned after close(). */
+    private final Object lifecycle = new Object();
+    private final java.util.concurrent.CountDownLatch stopSignal = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile boolean noMoreStarts;
     private volatile Process process;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Thread controlThread;
@@ -91,7 +95,7 @@ public final class HandlerSupervisor implements AutoCloseable {
             backoff = ran.compareTo(STABLE_RUN) >= 0 ? MIN_BACKOFF : backoff;
             HOST.warn("Restarting the handler of {} in {} ms", appName, backoff.toMillis());
             restarts++;
-            sleep(backoff);
+            awaitStop(backoff);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
         stopped.complete(null);
@@ -111,14 +115,21 @@ public final class HandlerSupervisor implements AutoCloseable {
         env.put("FUNCTIONS_HTTPWORKER_ID", workerId);
 
         Process p;
-        try {
-            p = builder.start();
-        } catch (IOException e) {
-            lastFailure = "the handler could not be started: " + e.getMessage();
-            HOST.error("Cannot start the handler of {} ({}): {}", appName, String.join(" ", command.command()), e.getMessage());
-            return Optional.empty();
+        synchronized (lifecycle) {
+            if (stopping || noMoreStarts) {
+                return Optional.empty();
+            }
+            try {
+                p = builder.start();
+            } catch (IOException e) {
+                lastFailure = "the handler could not be started: " + e.getMessage();
+                HOST.error("Cannot start the handler of {} ({}): {}", appName, String.join(" ", command.command()), e.getMessage());
+                return Optional.empty();
+            }
+            process = p;
+            // Logged inside the lock, so that the console never shows a start after the stop began.
+            HOST.info("Started the handler of {}: pid {}, port {}: {}", appName, p.pid(), port, String.join(" ", command.command()));
         }
-        process = p;
         long pid = p.pid();
         String tag = appName + " " + pid;
         OutputPump out = new OutputPump("flint-stdout-" + pid, p.getInputStream(), line -> LOG.info("[{}] {}", tag, line));
@@ -137,7 +148,6 @@ public final class HandlerSupervisor implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing was written; closing cannot lose data
         }
-        HOST.info("Started the handler of {}: pid {}, port {}: {}", appName, pid, port, String.join(" ", command.command()));
 
         CompletableFuture<Integer> exit = p.onExit().thenApply(Process::exitValue);
         long spawnedAt = System.nanoTime();
@@ -162,10 +172,7 @@ public final class HandlerSupervisor implements AutoCloseable {
             HOST.error("Initializing the handler of {} timed out: {}", appName, lastFailure);
             terminate(p);
         }
-        if (stopping) {
-            terminate(p); // close() may have run before this process was published
-        }
-        int code = waitFor(p);
+        int code = waitFor(p); // close() terminates the published process
         err.awaitEnd(1_000);
         out.awaitEnd(1_000);
         if (!stopping) {
@@ -188,7 +195,7 @@ public final class HandlerSupervisor implements AutoCloseable {
             try {
                 return p.waitFor();
             } catch (InterruptedException e) {
-                // Only close() interrupts the control thread, and it is stopping the process: keep waiting.
+                // Nothing interrupts the control thread on purpose; the process still has to be reaped.
             }
         }
     }
@@ -203,29 +210,48 @@ public final class HandlerSupervisor implements AutoCloseable {
             long left = deadline - System.nanoTime();
             try {
                 h.onExit().get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                HOST.warn("Handler process {} did not stop within {} s of SIGTERM; killing it", h.pid(), gracePeriod.toSeconds());
+            } catch (java.util.concurrent.TimeoutException e) {
+                HOST.warn("Handler process {} did not stop within {} ms of SIGTERM; killing it", h.pid(), gracePeriod.toMillis());
                 h.descendants().forEach(ProcessHandle::destroyForcibly);
                 h.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // onExit() does not fail; nothing to wait for
             }
+        }
+    }
+
+    /**
+     * No process is started from now on (the running one keeps serving): the first step of a
+     * shutdown, so that a stop that races with start-up never spawns a handler only to kill it.
+     */
+    public void preventStarts() {
+        synchronized (lifecycle) {
+            noMoreStarts = true;
         }
     }
 
     /** Stops the handler and waits for it to be gone. Idempotent. */
     @Override
     public void close() {
-        if (stopping) {
-            stopped.join();
-            return;
+        Process p;
+        synchronized (lifecycle) {
+            if (stopping) {
+                p = null;
+            } else {
+                stopping = true;
+                p = process;
+            }
         }
-        stopping = true;
-        Process p = process;
         if (p != null && p.isAlive()) {
             HOST.info("Stopping the handler of {} (pid {})", appName, p.pid());
             terminate(p);
         }
+        stopSignal.countDown();
         if (controlThread != null) {
-            controlThread.interrupt();
             stopped.join();
         } else {
             stopped.complete(null);
@@ -233,9 +259,10 @@ public final class HandlerSupervisor implements AutoCloseable {
         current.completeExceptionally(new IllegalStateException("Flint is stopping"));
     }
 
-    private static void sleep(Duration d) {
+    /** Waits out a restart back-off, returning early when Flint stops. */
+    private void awaitStop(Duration d) {
         try {
-            Thread.sleep(d);
+            stopSignal.await(d.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

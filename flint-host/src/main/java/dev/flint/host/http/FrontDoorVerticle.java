@@ -6,6 +6,7 @@ import dev.flint.host.app.FunctionDefinition;
 import dev.flint.host.invoke.EnvelopeInvoker;
 import dev.flint.host.invoke.HandlerGate;
 import dev.flint.host.invoke.Invocation;
+import dev.flint.host.invoke.InvocationDeadlines;
 import dev.flint.host.invoke.InvocationLog;
 import dev.flint.host.invoke.ProxyInvoker;
 import dev.flint.host.process.HandlerSupervisor;
@@ -70,8 +71,9 @@ final class FrontDoorVerticle extends VerticleBase {
                         .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(MAX_HANDLER_CONNECTIONS));
         HandlerGate gate = supervisor == null ? null : new HandlerGate(vertx, supervisor);
-        envelope = new EnvelopeInvoker(vertx, client, gate, app.host().functionTimeout(), options.maxBodyBytes());
-        proxy = new ProxyInvoker(vertx, client, gate, app.host().functionTimeout());
+        InvocationDeadlines deadlines = InvocationDeadlines.onThisEventLoop(vertx, app.host().functionTimeout());
+        envelope = new EnvelopeInvoker(client, gate, deadlines, options.maxBodyBytes());
+        proxy = new ProxyInvoker(client, gate, deadlines);
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(options.address())
                 .setPort(port)

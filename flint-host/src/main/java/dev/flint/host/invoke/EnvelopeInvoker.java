@@ -7,7 +7,6 @@ import dev.flint.host.invoke.envelope.HttpOutputMapper;
 import dev.flint.host.invoke.envelope.HttpRequestSnapshot;
 import dev.flint.host.invoke.envelope.HttpResponseSpec;
 import dev.flint.host.process.HandlerEndpoint;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -16,10 +15,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * JSON-envelope mode: reads the caller's request, wraps it as {@code {"Data":{...},"Metadata":{...}}},
@@ -28,18 +25,16 @@ import java.util.Optional;
  */
 public final class EnvelopeInvoker {
 
-    private final Vertx vertx;
     private final HttpClient client;
     private final HandlerGate gate;
-    private final Optional<Duration> functionTimeout;
+    private final InvocationDeadlines deadlines;
     private final long maxBodyBytes;
 
-    public EnvelopeInvoker(Vertx vertx, HttpClient client, HandlerGate gate, Optional<Duration> functionTimeout,
+    public EnvelopeInvoker(HttpClient client, HandlerGate gate, InvocationDeadlines deadlines,
                            long maxBodyBytes) {
-        this.vertx = vertx;
         this.client = client;
         this.gate = gate;
-        this.functionTimeout = functionTimeout;
+        this.deadlines = deadlines;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -94,7 +89,7 @@ public final class EnvelopeInvoker {
                 .putHeader("X-Azure-Functions-HostVersion", HostIdentity.HOST_VERSION)
                 .putHeader("X-Azure-Functions-InvocationId", invocation.id())
                 .putHeader("User-Agent", HostIdentity.USER_AGENT);
-        InvocationTimer timer = InvocationTimer.start(vertx, functionTimeout, invocation);
+        InvocationTimer timer = deadlines.start(invocation);
         client.request(options).onComplete(created -> {
             if (created.failed()) {
                 timer.cancel();

@@ -1,45 +1,44 @@
 package dev.flint.host.invoke;
 
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * {@code functionTimeout} for one invocation, on the event loop. The action on expiry changes as the
- * invocation moves on (before the response: answer 500; while streaming: cut the connection).
+ * One invocation's place in its event loop's {@link InvocationDeadlines}. The action on expiry
+ * changes as the invocation moves on (before the response: answer 500; while streaming: cut the
+ * connection).
  *
  * <p>Azure restarts the whole handler on a timeout, failing every other invocation in flight; Flint
  * abandons only the one that timed out.
  */
 final class InvocationTimer {
 
-    private final Vertx vertx;
-    private final long timerId;
-    private volatile Consumer<InvocationFailure> action = failure -> { };
-    private volatile boolean expired;
-    private volatile boolean cancelled;
+    private static final Consumer<InvocationFailure> NOTHING = failure -> { };
 
-    private InvocationTimer(Vertx vertx, Optional<Duration> timeout, Invocation invocation) {
-        this.vertx = vertx;
-        this.timerId = timeout.map(t -> vertx.setTimer(Math.max(1, t.toMillis()), id -> expire(t, invocation))).orElse(-1L);
+    private final InvocationDeadlines deadlines;
+    private final Invocation invocation;
+    private final Optional<Duration> timeout;
+    private Consumer<InvocationFailure> action = NOTHING;
+    private boolean expired;
+    // Links of the deadline list.
+    boolean linked;
+    long deadlineNanos;
+    InvocationTimer previous;
+    InvocationTimer next;
+
+    InvocationTimer(InvocationDeadlines deadlines, Invocation invocation, Optional<Duration> timeout) {
+        this.deadlines = deadlines;
+        this.invocation = invocation;
+        this.timeout = timeout;
     }
 
-    static InvocationTimer start(Vertx vertx, Optional<Duration> timeout, Invocation invocation) {
-        return new InvocationTimer(vertx, timeout, invocation);
+    boolean linked() {
+        return linked;
     }
 
-    private void expire(Duration timeout, Invocation invocation) {
-        if (cancelled) {
-            return;
-        }
-        expired = true;
-        action.accept(new InvocationFailure(FailureKind.TIMEOUT, "function '" + invocation.function().name()
-                + "' did not complete within functionTimeout (" + describe(timeout) + "); Flint abandoned the invocation"));
-    }
-
-    void onTimeout(Consumer<InvocationFailure> action) {
-        this.action = action;
+    void onTimeout(Consumer<InvocationFailure> newAction) {
+        this.action = newAction;
     }
 
     boolean expired() {
@@ -47,10 +46,14 @@ final class InvocationTimer {
     }
 
     void cancel() {
-        cancelled = true;
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-        }
+        deadlines.unlink(this);
+    }
+
+    void expire() {
+        expired = true;
+        action.accept(new InvocationFailure(FailureKind.TIMEOUT, "function '" + invocation.function().name()
+                + "' did not complete within functionTimeout (" + describe(timeout.orElseThrow())
+                + "); Flint abandoned the invocation"));
     }
 
     private static String describe(Duration d) {

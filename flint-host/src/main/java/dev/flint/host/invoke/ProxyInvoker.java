@@ -2,7 +2,6 @@ package dev.flint.host.invoke;
 
 import dev.flint.host.app.HttpMode;
 import dev.flint.host.process.HandlerEndpoint;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -11,8 +10,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Forwarding ({@code enableForwardingHttpRequest}), proxying ({@code enableProxyingHttpRequest}) and
@@ -24,16 +21,14 @@ import java.util.Optional;
  */
 public final class ProxyInvoker {
 
-    private final Vertx vertx;
     private final HttpClient client;
     private final HandlerGate gate;
-    private final Optional<Duration> functionTimeout;
+    private final InvocationDeadlines deadlines;
 
-    public ProxyInvoker(Vertx vertx, HttpClient client, HandlerGate gate, Optional<Duration> functionTimeout) {
-        this.vertx = vertx;
+    public ProxyInvoker(HttpClient client, HandlerGate gate, InvocationDeadlines deadlines) {
         this.client = client;
         this.gate = gate;
-        this.functionTimeout = functionTimeout;
+        this.deadlines = deadlines;
     }
 
     public void invoke(HttpServerRequest request, Invocation invocation) {
@@ -61,7 +56,7 @@ public final class ProxyInvoker {
                 .setURI(uri)
                 .setFollowRedirects(false);
         String description = request.method() + " " + uri;
-        InvocationTimer timer = InvocationTimer.start(vertx, functionTimeout, invocation);
+        InvocationTimer timer = deadlines.start(invocation);
         client.request(options).onComplete(created -> {
             if (created.failed()) {
                 timer.cancel();

@@ -15,9 +15,14 @@ public final class FailureResponses {
     private FailureResponses() {}
 
     public static void fail(HttpServerRequest request, Invocation invocation, InvocationFailure failure) {
-        InvocationLog.failed(invocation, failure);
         HttpServerResponse response = request.response();
-        if (response.ended() || response.closed()) {
+        if (response.closed()) {
+            InvocationLog.cancelled(invocation, "the caller disconnected (" + failure.kind().code() + ": "
+                    + failure.getMessage() + ")");
+            return;
+        }
+        InvocationLog.failed(invocation, failure);
+        if (response.ended()) {
             return;
         }
         if (response.headWritten()) {

@@ -41,6 +41,15 @@ public final class InvocationLog {
                 invocation.id(), invocation.elapsedMillis(), failure.kind().code(), failure.getMessage());
     }
 
+    /** An invocation the caller abandoned: not the function's failure, so not logged as one. */
+    public static void cancelled(Invocation invocation, String reason) {
+        Logger log = functionLogger(invocation.function().name());
+        if (log.isInfoEnabled()) {
+            log.info("Executed 'Functions.{}' (Cancelled, Id={}, Duration={}ms): {}", invocation.function().name(),
+                    invocation.id(), invocation.elapsedMillis(), reason);
+        }
+    }
+
     /** The handler's {@code Logs}, at their levels, in {@code Function.<Name>.User}. */
     public static void userLogs(Invocation invocation, List<HandlerLog> logs) {
         if (logs.isEmpty()) {

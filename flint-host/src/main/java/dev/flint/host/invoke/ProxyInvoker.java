@@ -95,10 +95,11 @@ public final class ProxyInvoker {
                 request.resume();
                 upstream.end();
             }
-            request.connection().closeHandler(v -> {
-                if (!request.response().ended()) {
-                    upstream.reset(); // the caller went away: stop the handler's work on this request
-                }
+            request.response().closeHandler(v -> {
+                // The caller went away before the answer: stop the handler's work on this request.
+                // The failed upstream request then logs the invocation as cancelled.
+                timer.cancel();
+                upstream.reset();
             });
         });
     }
@@ -123,22 +124,7 @@ public final class ProxyInvoker {
                 response.setChunked(true);
             }
         }
-        timer.onTimeout(failure -> {
-            // Headers are out: the only honest signal left is to cut the connection.
-            upstream.reset();
-            request.connection().close();
-            InvocationLog.failed(invocation, failure);
-        });
-        answer.pipeTo(response).onComplete(done -> {
-            timer.cancel();
-            if (done.succeeded()) {
-                InvocationLog.succeeded(invocation);
-            } else if (!timer.expired()) {
-                InvocationLog.failed(invocation, new InvocationFailure(FailureKind.HANDLER_UNREACHABLE,
-                        "the response stream broke after " + response.bytesWritten() + " bytes: " + done.cause().getMessage()));
-                request.connection().close();
-            }
-        });
+        ResponseRelay.start(answer, response, upstream, invocation, timer);
     }
 
     private static boolean hasContentLength(HttpServerRequest request) {

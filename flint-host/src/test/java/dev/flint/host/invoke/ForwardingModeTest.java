@@ -94,6 +94,23 @@ class ForwardingModeTest {
     }
 
     @Test
+    void aCallerThatLeavesMidResponseIsLoggedAsCancelledAndTheHostKeepsServing() throws Exception {
+        try (dev.flint.host.testing.LogCapture logs = new dev.flint.host.testing.LogCapture();
+             RunningHost host = start("'customHandler':{'enableForwardingHttpRequest':true,")) {
+            HttpResponse<InputStream> download = host.client().send(
+                    HttpRequest.newBuilder(host.uri("/api/big?bytes=" + ONE_GB)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = download.body()) {
+                in.readNBytes(1 << 20);
+            } // closing early drops the connection
+            logs.await(l -> l.contains("Executed 'Functions.big' (Cancelled"), java.time.Duration.ofSeconds(20));
+            assertThat(host.get("/api/teapot").statusCode()).isEqualTo(418);
+            assertThat(logs.lines()).noneMatch(l -> l.contains("Unhandled exception"));
+            assertThat(logs.lines()).noneMatch(l -> l.contains("Executed 'Functions.big' (Failed"));
+        }
+    }
+
+    @Test
     void functionTimeoutBoundsAForwardedRequest() throws Exception {
         TestApp app = TestApp.in(dir.resolve("fwd-timeout"))
                 .hostJson("{'version':'2.0','functionTimeout':'00:00:01','customHandler':{'enableForwardingHttpRequest':true,"

@@ -85,10 +85,10 @@ public final class HandlerSupervisor implements AutoCloseable {
 
     private void run() {
         Duration backoff = MIN_BACKOFF;
-        while (!stopping) {
+        while (!shuttingDown()) {
             long startedAt = System.nanoTime();
             runOnce();
-            if (stopping) {
+            if (shuttingDown()) {
                 break;
             }
             Duration ran = Duration.ofNanos(System.nanoTime() - startedAt);
@@ -153,7 +153,7 @@ public final class HandlerSupervisor implements AutoCloseable {
         long spawnedAt = System.nanoTime();
         long deadline = spawnedAt + startupTimeout.toNanos();
         boolean ready = false;
-        while (!stopping && p.isAlive() && System.nanoTime() < deadline) {
+        while (!shuttingDown() && p.isAlive() && System.nanoTime() < deadline) {
             if (ReadinessProbe.answers(LOOPBACK, port)) {
                 ready = true;
                 break;
@@ -165,7 +165,7 @@ public final class HandlerSupervisor implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnedAt));
             lastFailure = "the handler is ready";
             current.complete(new HandlerEndpoint(LOOPBACK, port, pid, exit));
-        } else if (!stopping && p.isAlive()) {
+        } else if (!shuttingDown() && p.isAlive()) {
             lastFailure = "the handler (pid " + pid + ") did not answer GET / on port " + port + " within "
                     + startupTimeout.toSeconds() + " s (set flint.handlerStartupTimeout in host.json or "
                     + "--startup-timeout to allow more); is it listening on FUNCTIONS_CUSTOMHANDLER_PORT?";
@@ -175,7 +175,7 @@ public final class HandlerSupervisor implements AutoCloseable {
         int code = waitFor(p); // close() terminates the published process
         err.awaitEnd(1_000);
         out.awaitEnd(1_000);
-        if (!stopping) {
+        if (!shuttingDown()) {
             // Replace the completed future first, so that new invocations wait for the restart.
             if (current.isDone()) {
                 current = new CompletableFuture<>();
@@ -186,6 +186,8 @@ public final class HandlerSupervisor implements AutoCloseable {
             lastFailure = reason + (tail.isEmpty() ? "" : "; last stderr line: " + tail.get(tail.size() - 1));
             HOST.error("The handler of {} (pid {}) exited with code {}{}", appName, pid, code,
                     tail.isEmpty() ? "; it wrote nothing to stderr" : ". Last lines of its stderr:\n  " + String.join("\n  ", tail));
+        } else {
+            HOST.info("The handler of {} (pid {}) exited with code {} as Flint stops", appName, pid, code);
         }
         return Optional.of(code);
     }
@@ -222,6 +224,11 @@ public final class HandlerSupervisor implements AutoCloseable {
                 // onExit() does not fail; nothing to wait for
             }
         }
+    }
+
+    /** Flint is stopping, or about to: an exit now is expected, not a crash to restart. */
+    private boolean shuttingDown() {
+        return stopping || noMoreStarts;
     }
 
     /**

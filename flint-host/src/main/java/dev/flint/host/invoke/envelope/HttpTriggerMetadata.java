@@ -83,7 +83,7 @@ final class HttpTriggerMetadata {
                 if (value.isObject()) {
                     data.put(property.getKey(), value);
                 } else if (!value.isArray()) {
-                    data.put(property.getKey(), value.isNull() ? null : DotNetText.of(value));
+                    data.put(property.getKey(), value.isNull() ? null : DotNetJsonText.of(value));
                 }
             }
         }

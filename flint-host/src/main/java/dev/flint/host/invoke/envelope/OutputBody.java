@@ -62,7 +62,7 @@ final class OutputBody {
             }
             return new Encoded(json, APPLICATION_JSON);
         }
-        return new Encoded(Buffer.buffer(DotNetText.of(body), StandardCharsets.UTF_8.name()), TEXT_PLAIN);
+        return new Encoded(Buffer.buffer(DotNetJsonText.of(body), StandardCharsets.UTF_8.name()), TEXT_PLAIN);
     }
 
     /**

@@ -54,7 +54,7 @@ final class OutputHeaders {
             seen.add(name);
             JsonNode value = header.getValue();
             if (name.equalsIgnoreCase(CONTENT_TYPE)) {
-                if (!DotNetText.isPrimitive(value)) {
+                if (!DotNetJsonText.isPrimitive(value)) {
                     throw site.failure("has a Content-Type header that is " + OutputSite.found(value)
                             + "; it must be a single string such as \"application/json\"");
                 }
@@ -62,13 +62,13 @@ final class OutputHeaders {
                 entries.add(Map.entry(CONTENT_TYPE, contentType));
             } else if (value.isArray()) {
                 for (JsonNode element : value) {
-                    if (!DotNetText.isPrimitive(element)) {
+                    if (!DotNetJsonText.isPrimitive(element)) {
                         throw site.failure("has header '" + name + "' with an array holding " + OutputSite.found(element)
                                 + "; an array value must hold only strings, numbers or booleans");
                     }
                     entries.add(Map.entry(name, text(site, name, element)));
                 }
-            } else if (DotNetText.isPrimitive(value)) {
+            } else if (DotNetJsonText.isPrimitive(value)) {
                 entries.add(Map.entry(name, text(site, name, value)));
             } else {
                 throw site.failure("has header '" + name + "' that is " + OutputSite.found(value)
@@ -79,7 +79,7 @@ final class OutputHeaders {
     }
 
     private static String text(OutputSite site, String name, JsonNode value) {
-        String text = DotNetText.of(value);
+        String text = DotNetJsonText.of(value);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c != '\t' && (c < 0x20 || c == 0x7f)) {

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code True}/{@code False}, a number is its digits. Flint keeps numbers as written ({@code 1.50}), where
  * .NET would print the parsed double ({@code 1.5}); no handler is known to depend on the difference.
  */
-final class DotNetText {
+final class DotNetJsonText {
 
-    private DotNetText() {}
+    private DotNetJsonText() {}
 
     /** The text of a string, number or boolean; the JSON text of anything else. */
     static String of(JsonNode value) {

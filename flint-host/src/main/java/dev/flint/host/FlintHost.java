@@ -87,10 +87,6 @@ public final class FlintHost implements AutoCloseable {
         return Optional.ofNullable(supervisor);
     }
 
-    public boolean nativeTransport() {
-        return vertx.isNativeTransportEnabled();
-    }
-
     /** Stops accepting requests, stops the handler (SIGTERM, grace, SIGKILL), then the event loops. */
     @Override
     public void close() {

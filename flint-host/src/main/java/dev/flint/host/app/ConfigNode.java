@@ -92,14 +92,15 @@ final class ConfigNode {
     }
 
     String requiredString(String key, String expectation) {
-        Optional<String> value = string(key);
-        if (value.isEmpty() || value.get().isBlank()) {
-            if (child(key).isEmpty() || value.isPresent()) {
-                problemAt(childPath(key), "is required: " + expectation);
-            }
-            return null;
+        boolean present = child(key).isPresent();
+        Optional<String> value = string(key); // reports a value of the wrong type itself
+        if (value.isPresent() && !value.get().isBlank()) {
+            return value.get();
         }
-        return value.get();
+        if (!present || value.isPresent()) { // absent, or a blank string
+            problemAt(childPath(key), "is required: " + expectation);
+        }
+        return null;
     }
 
     Optional<Boolean> bool(String key) {

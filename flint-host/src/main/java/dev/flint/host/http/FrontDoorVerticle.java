@@ -49,7 +49,6 @@ final class FrontDoorVerticle extends VerticleBase {
     private final HandlerSupervisor supervisor;
     private final HostOptions options;
     private final int port;
-    private HttpServer server;
     private EnvelopeInvoker envelope;
     private ProxyInvoker proxy;
 
@@ -74,7 +73,7 @@ final class FrontDoorVerticle extends VerticleBase {
         InvocationDeadlines deadlines = InvocationDeadlines.onThisEventLoop(vertx, app.host().functionTimeout());
         envelope = new EnvelopeInvoker(client, gate, deadlines, options.maxBodyBytes());
         proxy = new ProxyInvoker(client, gate, deadlines);
-        server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(options.address())
                 .setPort(port)
                 .setTcpNoDelay(true)

@@ -49,7 +49,6 @@ public final class HandlerSupervisor implements AutoCloseable {
     private volatile Process process;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Thread controlThread;
-    private volatile int restarts;
 
     public HandlerSupervisor(String appName, HandlerCommand command, Optional<Integer> fixedPort,
                              Duration startupTimeout, Duration gracePeriod) {
@@ -79,9 +78,6 @@ public final class HandlerSupervisor implements AutoCloseable {
         return lastFailure;
     }
 
-    public int restarts() {
-        return restarts;
-    }
 
     private void run() {
         Duration backoff = MIN_BACKOFF;
@@ -94,15 +90,14 @@ public final class HandlerSupervisor implements AutoCloseable {
             Duration ran = Duration.ofNanos(System.nanoTime() - startedAt);
             backoff = ran.compareTo(STABLE_RUN) >= 0 ? MIN_BACKOFF : backoff;
             HOST.warn("Restarting the handler of {} in {} ms", appName, backoff.toMillis());
-            restarts++;
             awaitStop(backoff);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
         stopped.complete(null);
     }
 
-    /** Starts the process, waits until ready, then until it exits. Returns the exit code, if it started. */
-    private Optional<Integer> runOnce() {
+    /** Starts the process, waits until it is ready, then until it exits. */
+    private void runOnce() {
         int port = fixedPort.orElseGet(HandlerSupervisor::freeLoopbackPort);
         ProcessBuilder builder = new ProcessBuilder(command.command()).directory(command.workingDirectory().toFile());
         Map<String, String> env = builder.environment();
@@ -117,14 +112,14 @@ public final class HandlerSupervisor implements AutoCloseable {
         Process p;
         synchronized (lifecycle) {
             if (stopping || noMoreStarts) {
-                return Optional.empty();
+                return;
             }
             try {
                 p = builder.start();
             } catch (IOException e) {
                 lastFailure = "the handler could not be started: " + e.getMessage();
                 HOST.error("Cannot start the handler of {} ({}): {}", appName, String.join(" ", command.command()), e.getMessage());
-                return Optional.empty();
+                return;
             }
             process = p;
             // Logged inside the lock, so that the console never shows a start after the stop began.
@@ -189,7 +184,6 @@ public final class HandlerSupervisor implements AutoCloseable {
         } else {
             HOST.info("The handler of {} (pid {}) exited with code {} as Flint stops", appName, pid, code);
         }
-        return Optional.of(code);
     }
 
     private static int waitFor(Process p) {

@@ -5,7 +5,7 @@ import dev.flint.host.app.ConfigProblem;
 import dev.flint.host.app.FunctionApp;
 import dev.flint.host.app.FunctionDefinition;
 import dev.flint.host.app.HttpTrigger;
-import dev.flint.host.http.FunctionRoutes;
+import dev.flint.host.route.FunctionRoutes;
 import dev.flint.host.invoke.HostIdentity;
 import java.io.PrintStream;
 import java.util.List;
@@ -23,6 +23,9 @@ final class Banner {
         out.println("Flint " + HostIdentity.FLINT_VERSION + "  (Azure Functions custom-handler host, protocol of "
                 + HostIdentity.HOST_VERSION + ")");
         out.println("App: " + app.root() + "  (" + modeOf(app) + ")");
+        for (String line : security(host)) {
+            out.println(line);
+        }
         out.println();
         for (ConfigProblem warning : app.warnings()) {
             out.println("Warning: " + warning);
@@ -56,6 +59,34 @@ final class Banner {
                 || host.address().equals("::") ? "localhost" : host.address();
         return "\t" + fn.name() + ": [" + String.join(",", methods) + "] http://" + address + ":" + host.port() + "/"
                 + FunctionRoutes.template(host.app().host().routePrefix(), fn);
+    }
+
+    /** How the front door is secured: keys, developer mode, CORS, throttle. Never a key's value. */
+    static List<String> security(FlintHost host) {
+        List<String> lines = new java.util.ArrayList<>();
+        var options = host.options();
+        String keysAt = host.keys().map(k -> k.source()).orElse("unavailable: " + host.keysUnavailable());
+        if (options.keysEnforced()) {
+            lines.add("Keys: checked (authLevel is enforced; the admin API needs the master key). Keys: " + keysAt
+                    + "; `flint keys list` shows them.");
+        } else if (options.loopbackOnly()) {
+            lines.add("Keys: not checked, as under func start: Flint listens on loopback only. --enable-auth checks them.");
+        } else {
+            lines.add("WARNING: keys are NOT checked (--disable-auth) although Flint listens on " + options.address()
+                    + ": anyone who can connect can call every function and the admin API.");
+        }
+        if (options.developerModeOn()) {
+            lines.add("Developer mode: on (a failed invocation's 500 says why; --no-developer-mode hides it).");
+        }
+        if (host.cors().enabled()) {
+            lines.add(host.cors().describe());
+        }
+        var limits = host.app().host().httpLimits();
+        if (limits.bounded()) {
+            lines.add("Throttle, per function: maxConcurrentRequests " + limits.maxConcurrent() + ", maxOutstandingRequests "
+                    + limits.maxOutstanding() + " (-1: none).");
+        }
+        return lines;
     }
 
     private static String modeOf(FunctionApp app) {

@@ -42,6 +42,47 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Debug-level logs.")
     boolean verbose;
 
+    @Option(names = "--enable-auth", description = "Check function keys even on loopback (func start's --enableAuth).")
+    boolean enableAuth;
+
+    @Option(names = "--disable-auth", description = "Do not check function keys even on a public address (said loudly"
+            + " at start; never the default).")
+    boolean disableAuth;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where Flint keeps the app's keys (default: FLINT_DATA_DIR, else APP/.flint).")
+    Path dataDirectory;
+
+    @Option(names = "--cors", paramLabel = "ORIGINS", split = ",",
+            description = "Allowed CORS origins, comma-separated, or * (default: local.settings.json Host.CORS).")
+    java.util.List<String> cors;
+
+    @Option(names = "--cors-credentials", description = "Allow credentialed CORS requests (default: Host.CORSCredentials).")
+    Boolean corsCredentials;
+
+    @Option(names = "--developer-mode", negatable = true,
+            description = "Put the reason of a failed invocation in its 500's body (default: on when listening on loopback).")
+    Boolean developerMode;
+
+    @Option(names = "--max-body-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Largest request body, e.g. 100MB (default: FUNCTIONS_REQUEST_BODY_SIZE_LIMIT bytes, else 100MB).")
+    Long maxBodyBytes;
+
+    @Option(names = "--max-header-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Largest total of request headers (default: 32KB); 431 past it.")
+    Long maxHeaderBytes;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Most open connections (default: 10000).")
+    Integer maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+            description = "Close a connection with no request in flight after this long (default: 60).")
+    Integer idleTimeoutSeconds;
+
+    @Option(names = "--slow-client-timeout", paramLabel = "SECONDS",
+            description = "Cut a request whose caller sends no body byte, or reads no response byte, for this long (default: 30).")
+    Integer slowClientTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         FunctionApp app;
@@ -59,6 +100,29 @@ final class StartCommand implements Callable<Integer> {
         }
         if (eventLoops != null) {
             options = options.withEventLoops(eventLoops);
+        }
+        if (enableAuth && disableAuth) {
+            System.err.println("flint start: --enable-auth and --disable-auth contradict each other; choose one");
+            return 2;
+        }
+        options = options.withAuth(enableAuth ? HostOptions.AuthSwitch.ENABLED
+                : disableAuth ? HostOptions.AuthSwitch.DISABLED : HostOptions.AuthSwitch.DEFAULT);
+        if (dataDirectory != null) {
+            options = options.withDataDirectory(dataDirectory.toAbsolutePath());
+        }
+        if (cors != null) {
+            options = options.withCors(cors, java.util.Optional.ofNullable(corsCredentials));
+        } else if (corsCredentials != null) {
+            options = options.withCors(app.settings().cors(), java.util.Optional.of(corsCredentials));
+        }
+        if (developerMode != null) {
+            options = options.withDeveloperMode(developerMode);
+        }
+        try {
+            options = options.withLimits(limits(options.limits()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("flint start: " + e.getMessage());
+            return 2;
         }
         FlintHost host;
         try {
@@ -79,6 +143,35 @@ final class StartCommand implements Callable<Integer> {
         Banner.print(System.out, host);
         stopped.await();
         return 0;
+    }
+
+    private dev.flint.host.admission.FrontDoorLimits limits(dev.flint.host.admission.FrontDoorLimits limits) {
+        Long body = maxBodyBytes;
+        String fromEnvironment = System.getenv("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT");
+        if (body == null && fromEnvironment != null) {
+            try {
+                body = Long.parseLong(fromEnvironment.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a number of bytes, found \""
+                        + fromEnvironment + "\"");
+            }
+        }
+        if (body != null) {
+            limits = limits.withMaxBodyBytes(body);
+        }
+        if (maxHeaderBytes != null) {
+            limits = limits.withMaxHeaderBytes(Math.toIntExact(maxHeaderBytes));
+        }
+        if (maxConnections != null) {
+            limits = limits.withMaxConnections(maxConnections);
+        }
+        if (idleTimeoutSeconds != null) {
+            limits = limits.withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+        }
+        if (slowClientTimeoutSeconds != null) {
+            limits = limits.withSlowClientTimeout(Duration.ofSeconds(slowClientTimeoutSeconds));
+        }
+        return limits;
     }
 
     private int refuse(AppConfigException e) {

@@ -1,21 +1,30 @@
 package dev.flint.host;
 
 import dev.flint.host.app.AppConfigException;
+import dev.flint.host.app.ConfigProblem;
 import dev.flint.host.app.FunctionApp;
+import dev.flint.host.app.FunctionDefinition;
+import dev.flint.host.auth.KeyStore;
+import dev.flint.host.auth.KeyStoreException;
+import dev.flint.host.http.CorsPolicy;
 import dev.flint.host.http.FrontDoor;
-import dev.flint.host.http.FunctionRoutes;
 import dev.flint.host.process.HandlerCommand;
 import dev.flint.host.process.HandlerSupervisor;
+import dev.flint.host.route.FunctionRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running function app: its handler process and its HTTP front door. Everything is validated
- * before anything starts; {@link #close()} stops the front door, then the handler.
+ * A running function app: its handler process, its keys and its HTTP front door. Everything is
+ * validated before anything starts; {@link #close()} stops the front door, then the handler.
  */
 public final class FlintHost implements AutoCloseable {
 
@@ -26,29 +35,54 @@ public final class FlintHost implements AutoCloseable {
     private final Vertx vertx;
     private final HandlerSupervisor supervisor;
     private final FrontDoor frontDoor;
+    private final KeyStore keys;
+    private final String keysUnavailable;
+    private final CorsPolicy cors;
 
-    private FlintHost(FunctionApp app, HostOptions options, Vertx vertx, HandlerSupervisor supervisor, FrontDoor frontDoor) {
+    private FlintHost(FunctionApp app, HostOptions options, Vertx vertx, HandlerSupervisor supervisor,
+                      FrontDoor frontDoor, KeyStore keys, String keysUnavailable, CorsPolicy cors) {
         this.app = app;
         this.options = options;
         this.vertx = vertx;
         this.supervisor = supervisor;
         this.frontDoor = frontDoor;
+        this.keys = keys;
+        this.keysUnavailable = keysUnavailable;
+        this.cors = cors;
     }
 
     /**
-     * Starts the app: resolves the handler command and every route (failing with the file and field
-     * at fault), starts the handler, and opens the front door. Returns once the port is bound; the
-     * handler may still be starting, and invocations wait for it.
+     * Starts the app: resolves the handler command, every route and the CORS origins (failing with
+     * the file and field at fault), opens the key store, starts the handler, and opens the front
+     * door. Returns once the port is bound; the handler may still be starting, and invocations wait
+     * for it.
      */
     public static FlintHost start(FunctionApp app, HostOptions options) throws AppConfigException {
         FunctionRoutes routes = FunctionRoutes.of(app);
+        CorsPolicy cors = corsPolicy(app, options);
         HandlerSupervisor supervisor = null;
-        if (!app.runnableFunctions().isEmpty()) {
-            // As Azure: an app without functions never starts its handler.
+        if (app.functions().stream().anyMatch(fn -> !fn.disabled())) {
+            // As Azure: an app without functions never starts its handler. A function whose trigger
+            // Flint does not run yet still needs it, for POST /admin/functions/{name}.
             HandlerCommand command = HandlerCommand.resolve(app, options.environment());
             Duration startupTimeout = options.startupTimeout().orElse(app.host().startupTimeout());
             supervisor = new HandlerSupervisor(app.name(), command, app.host().handlerPort(), startupTimeout,
                     options.gracePeriod());
+        }
+        KeyStore keys = null;
+        String keysUnavailable = "";
+        Map<String, String> env = new HashMap<>(options.environment());
+        env.putAll(app.settings().values());
+        Path dataDirectory = options.dataDirectory().orElseGet(() -> KeyStore.dataDirectory(app.root(), env));
+        try {
+            keys = KeyStore.open(dataDirectory, env, app.functions().stream().map(FunctionDefinition::name).toList());
+        } catch (KeyStoreException e) {
+            if (options.keysEnforced()) {
+                throw new HostStartException("Flint cannot check function keys: " + e.getMessage()
+                        + " (choose a writable folder with --data-dir, or supply keys with FLINT_MASTER_KEY)", e);
+            }
+            keysUnavailable = e.getMessage();
+            LOG.warn("Function keys are not available, so the key endpoints of the admin API answer 409: {}", e.getMessage());
         }
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setPreferNativeTransport(true)
@@ -56,17 +90,41 @@ public final class FlintHost implements AutoCloseable {
         try {
             // The port first: if it is taken, no handler is started for nothing. Requests that
             // arrive before the handler is ready wait for it.
-            FrontDoor frontDoor = FrontDoor.start(vertx, app, routes, supervisor, options);
+            FrontDoor frontDoor = FrontDoor.start(vertx, app, routes, supervisor, options, Optional.ofNullable(keys),
+                    keysUnavailable, cors);
             if (supervisor != null) {
                 supervisor.start();
             }
-            return new FlintHost(app, options, vertx, supervisor, frontDoor);
+            if (!options.keysEnforced() && !options.loopbackOnly()) {
+                LOG.warn("Function keys are NOT checked (--disable-auth), yet Flint listens on {}, which other "
+                        + "machines can reach: anyone who can connect can call every function and the admin API",
+                        options.address());
+            }
+            return new FlintHost(app, options, vertx, supervisor, frontDoor, keys, keysUnavailable, cors);
         } catch (RuntimeException e) {
             if (supervisor != null) {
                 supervisor.close();
             }
+            if (keys != null) {
+                keys.close();
+            }
             vertx.close();
             throw e;
+        }
+    }
+
+    /** {@code --cors} replaces local.settings.json's {@code Host.CORS}; a bad origin is named with where it came from. */
+    private static CorsPolicy corsPolicy(FunctionApp app, HostOptions options) throws AppConfigException {
+        List<String> origins = options.cors().orElse(app.settings().cors());
+        boolean credentials = options.corsCredentials().orElse(app.settings().corsCredentials());
+        try {
+            return origins.isEmpty() ? CorsPolicy.off() : CorsPolicy.parse(origins, credentials);
+        } catch (IllegalArgumentException e) {
+            if (options.cors().isPresent()) {
+                throw new HostStartException("Flint cannot use --cors: " + e.getMessage(), e);
+            }
+            throw new AppConfigException(List.of(new ConfigProblem(app.root().resolve("local.settings.json"),
+                    "$.Host.CORS", e.getMessage())));
         }
     }
 
@@ -82,9 +140,27 @@ public final class FlintHost implements AutoCloseable {
         return options.address();
     }
 
+    public HostOptions options() {
+        return options;
+    }
+
     /** The handler's supervisor; empty when the app has no function to run. */
     public Optional<HandlerSupervisor> handler() {
         return Optional.ofNullable(supervisor);
+    }
+
+    /** The app's keys; empty when they could not be opened (and keys are not enforced). */
+    public Optional<KeyStore> keys() {
+        return Optional.ofNullable(keys);
+    }
+
+    /** Why there are no keys, when {@link #keys()} is empty. */
+    public String keysUnavailable() {
+        return keysUnavailable;
+    }
+
+    public CorsPolicy cors() {
+        return cors;
     }
 
     /** Stops accepting requests, stops the handler (SIGTERM, grace, SIGKILL), then the event loops. */
@@ -101,6 +177,9 @@ public final class FlintHost implements AutoCloseable {
         } finally {
             if (supervisor != null) {
                 supervisor.close();
+            }
+            if (keys != null) {
+                keys.close();
             }
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }

@@ -194,10 +194,18 @@ public final class AppLoader {
         }
 
         String routePrefix = "api";
+        HostConfig.HttpLimits httpLimits = HostConfig.HttpLimits.UNBOUNDED;
         Optional<ConfigNode> http = root.object("extensions").flatMap(e -> e.object("http"));
         if (http.isPresent()) {
-            routePrefix = http.get().string("routePrefix").orElse("api");
-            routePrefix = trimSlashes(routePrefix);
+            ConfigNode h = http.get();
+            h.warnUnknownKeys(Set.of("routePrefix", "maxConcurrentRequests", "maxOutstandingRequests",
+                    "dynamicThrottlesEnabled", "enableChunkedRequestBinding", "hsts", "customHeaders"), "extensions.http");
+            routePrefix = trimSlashes(h.string("routePrefix").orElse("api"));
+            httpLimits = new HostConfig.HttpLimits(requestLimit(h, "maxConcurrentRequests"),
+                    requestLimit(h, "maxOutstandingRequests"));
+            if (h.bool("dynamicThrottlesEnabled").orElse(false)) {
+                h.warn("dynamicThrottlesEnabled is not implemented by Flint; the fixed limits apply");
+            }
         }
 
         Map<String, String> logLevels = new LinkedHashMap<>();
@@ -221,7 +229,19 @@ public final class AppLoader {
 
         List<String> allowList = root.strings("functions");
         return new HostConfig(version, description, legacy, forwarding, proxying, port, functionTimeout,
-                startupTimeout, routePrefix, logLevels, bundle, allowList.isEmpty() ? Optional.empty() : Optional.of(allowList));
+                startupTimeout, routePrefix, logLevels, bundle, allowList.isEmpty() ? Optional.empty() : Optional.of(allowList),
+                httpLimits);
+    }
+
+    /** {@code maxConcurrentRequests} or {@code maxOutstandingRequests}: a positive count, or -1 for none. */
+    private static int requestLimit(ConfigNode http, String key) {
+        Optional<Integer> value = http.integer(key);
+        if (value.isPresent() && value.get() != -1 && value.get() < 1) {
+            http.problemAt(http.childPath(key), "expected a positive number of requests, or -1 for no limit, found "
+                    + value.get());
+            return -1;
+        }
+        return value.orElse(-1);
     }
 
     private static Optional<Duration> readTimeout(ConfigNode parent, String key, String text, boolean allowUnlimited) {

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param logLevels           {@code logging.logLevel}: category to level name, as written
  * @param handlerPort         {@code customHandler.port}, when fixed
  * @param functionsAllowList  {@code functions}: when present, only these functions are loaded
+ * @param httpLimits          {@code extensions.http.maxConcurrentRequests} and {@code maxOutstandingRequests}
  */
 public record HostConfig(
         String version,
@@ -26,7 +27,8 @@ public record HostConfig(
         String routePrefix,
         Map<String, String> logLevels,
         Optional<ExtensionBundle> extensionBundle,
-        Optional<java.util.List<String>> functionsAllowList) {
+        Optional<java.util.List<String>> functionsAllowList,
+        HttpLimits httpLimits) {
 
     public static final Duration DEFAULT_FUNCTION_TIMEOUT = Duration.ofMinutes(30);
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -37,6 +39,19 @@ public record HostConfig(
 
     /** {@code extensionBundle}: reported, not downloaded; Flint implements bindings natively. */
     public record ExtensionBundle(String id, String version) {}
+
+    /**
+     * Azure's HTTP throttle ({@code HttpThrottleMiddleware}): at most {@code maxConcurrent} invocations
+     * run, at most {@code maxOutstanding} run or wait; past that the caller gets 429. {@code -1} is
+     * unbounded, the default. Flint applies both to each function on its own (see FunctionThrottle).
+     */
+    public record HttpLimits(int maxConcurrent, int maxOutstanding) {
+        public static final HttpLimits UNBOUNDED = new HttpLimits(-1, -1);
+
+        public boolean bounded() {
+            return maxConcurrent > 0 || maxOutstanding > 0;
+        }
+    }
 
     /** The mode a pure HTTP function runs in; other functions always use the envelope. */
     public HttpMode pureHttpMode() {

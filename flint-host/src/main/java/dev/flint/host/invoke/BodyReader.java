@@ -9,10 +9,10 @@ import io.vertx.core.http.HttpServerRequest;
  * Reads a request body into memory for the envelope, refusing it as soon as it passes the limit,
  * so that an oversized or endless chunked body never fills the heap.
  */
-final class BodyReader {
+public final class BodyReader {
 
     /** The body passed the limit; the caller answers 413. */
-    static final class TooLarge extends RuntimeException {
+    public static final class TooLarge extends RuntimeException {
         TooLarge() {
             super(null, null, false, false);
         }
@@ -20,7 +20,7 @@ final class BodyReader {
 
     private BodyReader() {}
 
-    static Future<Buffer> read(HttpServerRequest request, long maxBytes) {
+    public static Future<Buffer> read(HttpServerRequest request, long maxBytes) {
         Promise<Buffer> promise = Promise.promise();
         Buffer body = Buffer.buffer();
         request.handler(chunk -> {

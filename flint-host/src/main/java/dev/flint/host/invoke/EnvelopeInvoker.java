@@ -1,5 +1,7 @@
 package dev.flint.host.invoke;
 
+import dev.flint.host.admission.ClientConnection;
+import dev.flint.host.app.AuthLevel;
 import dev.flint.host.invoke.envelope.EnvelopeRequestEncoder;
 import dev.flint.host.invoke.envelope.EnvelopeResponseDecoder;
 import dev.flint.host.invoke.envelope.HandlerResult;
@@ -28,29 +30,37 @@ public final class EnvelopeInvoker {
     private final HttpClient client;
     private final HandlerGate gate;
     private final InvocationDeadlines deadlines;
+    private final FailureResponses failures;
     private final long maxBodyBytes;
 
-    public EnvelopeInvoker(HttpClient client, HandlerGate gate, InvocationDeadlines deadlines,
+    public EnvelopeInvoker(HttpClient client, HandlerGate gate, InvocationDeadlines deadlines, FailureResponses failures,
                            long maxBodyBytes) {
         this.client = client;
         this.gate = gate;
         this.deadlines = deadlines;
+        this.failures = failures;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public void invoke(HttpServerRequest request, Invocation invocation, Map<String, String> routeParams) {
+    /**
+     * @param callerLevel the level the caller's key reached, for {@code Identities}
+     * @param caller      the caller's connection, told when Flint reads the body
+     */
+    public void invoke(HttpServerRequest request, Invocation invocation, Map<String, String> routeParams,
+                       AuthLevel callerLevel, ClientConnection caller) {
         String length = request.getHeader("Content-Length");
         if (length != null && parseLength(length) > maxBodyBytes) {
             tooLarge(request, invocation);
             return;
         }
+        caller.readingBody();
         BodyReader.read(request, maxBodyBytes).onComplete(read -> {
             if (read.failed() && read.cause() instanceof BodyReader.TooLarge) {
                 tooLarge(request, invocation);
                 return;
             }
             if (read.failed()) {
-                FailureResponses.fail(request, invocation, new InvocationFailure(FailureKind.HANDLER_UNREACHABLE,
+                failures.fail(request, invocation, new InvocationFailure(FailureKind.HANDLER_UNREACHABLE,
                         "the caller's request body could not be read: " + read.cause().getMessage()));
                 return;
             }
@@ -59,21 +69,22 @@ public final class EnvelopeInvoker {
                     request.path(), request.query(), request.headers(), routeParams, body.length() == 0 ? null : body);
             gate.endpoint().onComplete(ready -> {
                 if (ready.failed()) {
-                    FailureResponses.fail(request, invocation, InvocationFailures.of(ready.cause()));
+                    failures.fail(request, invocation, InvocationFailures.of(ready.cause()));
                 } else {
-                    send(request, invocation, snapshot, ready.result());
+                    send(request, invocation, snapshot, callerLevel, ready.result());
                 }
             });
         });
     }
 
     private void send(HttpServerRequest request, Invocation invocation, HttpRequestSnapshot snapshot,
-                      HandlerEndpoint endpoint) {
+                      AuthLevel callerLevel, HandlerEndpoint endpoint) {
         Buffer envelope;
         try {
-            envelope = EnvelopeRequestEncoder.encode(invocation.function(), snapshot, invocation.id(), Instant.now());
+            envelope = EnvelopeRequestEncoder.encode(invocation.function(), snapshot, invocation.id(), Instant.now(),
+                    callerLevel);
         } catch (RuntimeException e) {
-            FailureResponses.fail(request, invocation, new InvocationFailure(FailureKind.BAD_OUTPUT,
+            failures.fail(request, invocation, new InvocationFailure(FailureKind.BAD_OUTPUT,
                     "the request could not be encoded: " + e.getMessage(), e));
             return;
         }
@@ -94,13 +105,13 @@ public final class EnvelopeInvoker {
             if (created.failed()) {
                 timer.cancel();
                 gate.explain(endpoint, created.cause(), description)
-                        .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                        .onSuccess(failure -> failures.fail(request, invocation, failure));
                 return;
             }
             HttpClientRequest upstream = created.result();
             timer.onTimeout(failure -> {
                 upstream.reset();
-                FailureResponses.fail(request, invocation, failure);
+                failures.fail(request, invocation, failure);
             });
             upstream.send(envelope)
                     .compose(answer -> answer.body().map(body -> new Answer(answer.statusCode(), answer.statusMessage(),
@@ -112,7 +123,7 @@ public final class EnvelopeInvoker {
                         }
                         if (done.failed()) {
                             gate.explain(endpoint, done.cause(), description)
-                                    .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                                    .onSuccess(failure -> failures.fail(request, invocation, failure));
                         } else {
                             respond(request, invocation, done.result(), description);
                         }
@@ -130,7 +141,7 @@ public final class EnvelopeInvoker {
             InvocationLog.userLogs(invocation, result.logs());
             spec = HttpOutputMapper.map(invocation.function(), result);
         } catch (InvocationFailure failure) {
-            FailureResponses.fail(request, invocation, failure);
+            failures.fail(request, invocation, failure);
             return;
         }
         HttpServerResponse response = request.response();
@@ -146,7 +157,7 @@ public final class EnvelopeInvoker {
     }
 
     private void tooLarge(HttpServerRequest request, Invocation invocation) {
-        FailureResponses.fail(request, invocation, new InvocationFailure(FailureKind.BODY_TOO_LARGE,
+        failures.fail(request, invocation, new InvocationFailure(FailureKind.BODY_TOO_LARGE,
                 "the request body is larger than the limit of " + maxBodyBytes + " bytes"));
     }
 

@@ -1,10 +1,11 @@
 package dev.flint.host.invoke;
 
 /**
- * Why an invocation failed. Each kind has the status the HTTP caller gets and a short code that
- * Flint puts in the {@code X-Flint-Error} header of the responses it makes itself. Azure answers 500
- * to every envelope-mode failure; Flint keeps that status so callers see the same thing, and says
- * which failure it was in the header and in one log line.
+ * Why Flint answered instead of the function: an invocation that failed, or a request the front door
+ * refused before it became one. This is the one place where each reason gets its status. Each kind
+ * also has a short code that Flint puts in the {@code X-Flint-Error} header of the responses it makes
+ * itself. Azure answers 500 to every envelope-mode failure; Flint keeps that status so callers see
+ * the same thing, and says which failure it was in the header and in one log line.
  */
 public enum FailureKind {
     /** The handler answered the envelope with a non-2xx status. */
@@ -28,7 +29,28 @@ public enum FailureKind {
     /** The caller's body is larger than the envelope limit (Azure: 100 MB); 413, not Azure's 500. */
     BODY_TOO_LARGE(413, "body-too-large"),
     /** Flint is shutting down. */
-    SHUTTING_DOWN(503, "shutting-down");
+    SHUTTING_DOWN(503, "shutting-down"),
+
+    // ---- refused at the front door, before an invocation starts
+
+    /** No function or host endpoint at this path, or a method outside the function's {@code methods}. */
+    NO_ROUTE(404, "no-route"),
+    /** The request's key does not reach the function's {@code authLevel}; Azure's empty 401. */
+    UNAUTHORIZED(401, "unauthorized"),
+    /** {@code maxOutstandingRequests} invocations of the function run or wait already. */
+    THROTTLED(429, "throttled"),
+    /** The request headers are larger than the limit (Kestrel's 32 KB by default). */
+    HEADERS_TOO_LARGE(431, "headers-too-large"),
+    /** The request line is longer than the limit (Kestrel's 8 KB by default). */
+    URI_TOO_LONG(414, "uri-too-long"),
+    /** The request could not be parsed as HTTP/1.1. */
+    BAD_REQUEST(400, "bad-request"),
+    /** The caller stopped sending its body for longer than the slow-client timeout. */
+    SLOW_CLIENT(408, "slow-client"),
+    /** An admin API call whose body or parameters are wrong. */
+    BAD_ADMIN_REQUEST(400, "bad-admin-request"),
+    /** An admin API call that cannot be carried out now (keys supplied by the environment, no key store). */
+    ADMIN_CONFLICT(409, "admin-conflict");
 
     private final int status;
     private final String code;

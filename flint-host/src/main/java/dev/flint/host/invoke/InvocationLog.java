@@ -26,6 +26,9 @@ public final class InvocationLog {
     }
 
     public static void succeeded(Invocation invocation) {
+        if (!invocation.end()) {
+            return;
+        }
         Logger log = functionLogger(invocation.function().name());
         if (log.isInfoEnabled()) {
             log.info("Executed 'Functions.{}' (Succeeded, Id={}, Duration={}ms)", invocation.function().name(),
@@ -35,6 +38,9 @@ public final class InvocationLog {
 
     /** The failed line, and on the next line the reason a user can act on. */
     public static void failed(Invocation invocation, InvocationFailure failure) {
+        if (!invocation.end()) {
+            return;
+        }
         userLogs(invocation, failure.logs());
         functionLogger(invocation.function().name()).error(
                 "Executed 'Functions.{}' (Failed, Id={}, Duration={}ms)\n  {}: {}", invocation.function().name(),
@@ -43,6 +49,9 @@ public final class InvocationLog {
 
     /** An invocation the caller abandoned: not the function's failure, so not logged as one. */
     public static void cancelled(Invocation invocation, String reason) {
+        if (!invocation.end()) {
+            return;
+        }
         Logger log = functionLogger(invocation.function().name());
         if (log.isInfoEnabled()) {
             log.info("Executed 'Functions.{}' (Cancelled, Id={}, Duration={}ms): {}", invocation.function().name(),

@@ -1,5 +1,6 @@
 package dev.flint.host.invoke;
 
+import dev.flint.host.admission.ClientConnection;
 import dev.flint.host.app.HttpMode;
 import dev.flint.host.process.HandlerEndpoint;
 import io.vertx.core.http.HttpClient;
@@ -24,26 +25,33 @@ public final class ProxyInvoker {
     private final HttpClient client;
     private final HandlerGate gate;
     private final InvocationDeadlines deadlines;
+    private final FailureResponses failures;
+    private final long maxBodyBytes;
 
-    public ProxyInvoker(HttpClient client, HandlerGate gate, InvocationDeadlines deadlines) {
+    public ProxyInvoker(HttpClient client, HandlerGate gate, InvocationDeadlines deadlines, FailureResponses failures,
+                        long maxBodyBytes) {
         this.client = client;
         this.gate = gate;
         this.deadlines = deadlines;
+        this.failures = failures;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
-    public void invoke(HttpServerRequest request, Invocation invocation) {
+    /** Forwards the request; the caller has checked its Content-Length against the body limit. */
+    public void invoke(HttpServerRequest request, Invocation invocation, ClientConnection caller) {
         request.pause(); // hold the body until the handler is ready and the upstream request exists
+        caller.holdingBody();
         gate.endpoint().onComplete(ready -> {
             if (ready.failed()) {
                 request.resume();
-                FailureResponses.fail(request, invocation, InvocationFailures.of(ready.cause()));
+                failures.fail(request, invocation, InvocationFailures.of(ready.cause()));
             } else {
-                send(request, invocation, ready.result());
+                send(request, invocation, ready.result(), caller);
             }
         });
     }
 
-    private void send(HttpServerRequest request, Invocation invocation, HandlerEndpoint endpoint) {
+    private void send(HttpServerRequest request, Invocation invocation, HandlerEndpoint endpoint, ClientConnection caller) {
         HttpMode mode = invocation.function().mode();
         String uri = mode == HttpMode.LEGACY_FORWARD
                 ? "/" + invocation.function().name() + (request.query() == null ? "" : "?" + request.query())
@@ -62,7 +70,7 @@ public final class ProxyInvoker {
                 timer.cancel();
                 request.resume();
                 gate.explain(endpoint, created.cause(), description)
-                        .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                        .onSuccess(failure -> failures.fail(request, invocation, failure));
                 return;
             }
             HttpClientRequest upstream = created.result();
@@ -74,13 +82,13 @@ public final class ProxyInvoker {
             }
             timer.onTimeout(failure -> {
                 upstream.reset();
-                FailureResponses.fail(request, invocation, failure);
+                failures.fail(request, invocation, failure);
             });
             upstream.response().onComplete(answered -> {
                 if (answered.failed()) {
                     timer.cancel();
                     gate.explain(endpoint, answered.cause(), description)
-                            .onSuccess(failure -> FailureResponses.fail(request, invocation, failure));
+                            .onSuccess(failure -> failures.fail(request, invocation, failure));
                 } else {
                     relay(request, invocation, answered.result(), timer, upstream);
                 }
@@ -90,7 +98,12 @@ public final class ProxyInvoker {
                 upstream.setChunked(true);
             }
             if (chunked || hasContentLength(request)) {
-                request.pipeTo(upstream); // ends upstream when the caller's body ends
+                BodyPipe.start(request, upstream, maxBodyBytes, caller, () -> {
+                    timer.cancel();
+                    upstream.reset();
+                    failures.fail(request, invocation, new InvocationFailure(FailureKind.BODY_TOO_LARGE,
+                            "the request body passed the limit of " + maxBodyBytes + " bytes while it was forwarded"));
+                });
             } else {
                 request.resume();
                 upstream.end();

@@ -41,6 +41,9 @@ public final class HandlerSupervisor implements AutoCloseable {
 
     private volatile CompletableFuture<HandlerEndpoint> current = new CompletableFuture<>();
     private volatile String lastFailure = "the handler has not started yet";
+    private volatile HandlerStatus status = new HandlerStatus(HandlerStatus.State.STARTING, -1, -1, 0,
+            "the handler has not started yet", java.time.Instant.now());
+    private int starts;
     /** Guards {@link #stopping} and {@link #process} together, so that no process is spawned after close(). */
     private final Object lifecycle = new Object();
     private final java.util.concurrent.CountDownLatch stopSignal = new java.util.concurrent.CountDownLatch(1);
@@ -71,6 +74,15 @@ public final class HandlerSupervisor implements AutoCloseable {
 
     public Duration startupTimeout() {
         return startupTimeout;
+    }
+
+    /** What the handler is doing now. */
+    public HandlerStatus status() {
+        return status;
+    }
+
+    private void enter(HandlerStatus.State state, long pid, int port) {
+        status = new HandlerStatus(state, pid, port, Math.max(0, starts - 1), lastFailure, java.time.Instant.now());
     }
 
     /** Why the handler is not ready, for error messages. */
@@ -122,6 +134,8 @@ public final class HandlerSupervisor implements AutoCloseable {
                 return;
             }
             process = p;
+            starts++;
+            enter(HandlerStatus.State.STARTING, p.pid(), port);
             // Logged inside the lock, so that the console never shows a start after the stop began.
             HOST.info("Started the handler of {}: pid {}, port {}: {}", appName, p.pid(), port, String.join(" ", command.command()));
         }
@@ -159,6 +173,7 @@ public final class HandlerSupervisor implements AutoCloseable {
             HOST.info("The handler of {} is ready on port {} ({} ms after start)", appName, port,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnedAt));
             lastFailure = "the handler is ready";
+            enter(HandlerStatus.State.READY, pid, port);
             current.complete(new HandlerEndpoint(LOOPBACK, port, pid, exit));
         } else if (!shuttingDown() && p.isAlive()) {
             lastFailure = "the handler (pid " + pid + ") did not answer GET / on port " + port + " within "
@@ -179,9 +194,11 @@ public final class HandlerSupervisor implements AutoCloseable {
             String reason = "the handler (pid " + pid + ") exited with code " + code
                     + (ready ? "" : " before it answered GET / on port " + port);
             lastFailure = reason + (tail.isEmpty() ? "" : "; last stderr line: " + tail.get(tail.size() - 1));
+            enter(HandlerStatus.State.RESTARTING, pid, port);
             HOST.error("The handler of {} (pid {}) exited with code {}{}", appName, pid, code,
                     tail.isEmpty() ? "; it wrote nothing to stderr" : ". Last lines of its stderr:\n  " + String.join("\n  ", tail));
         } else {
+            enter(HandlerStatus.State.STOPPED, pid, port);
             HOST.info("The handler of {} (pid {}) exited with code {} as Flint stops", appName, pid, code);
         }
     }

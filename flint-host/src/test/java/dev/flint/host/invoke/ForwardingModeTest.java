@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flint.host.HostOptions;
 import dev.flint.host.testing.RunningHost;
 import dev.flint.host.testing.TestApp;
 import java.io.InputStream;
@@ -50,7 +51,8 @@ class ForwardingModeTest {
                 .httpFunction("big", "['get']")
                 .httpFunction("redirect", "['get']")
                 .httpFunction("teapot", "['get']");
-        RunningHost host = RunningHost.start(app.root());
+        // Above the 100 MB default, so that the gigabyte bodies below pass (the limit has its own tests).
+        RunningHost host = RunningHost.start(app.root(), HostOptions.defaults().withMaxBodyBytes(2 * ONE_GB));
         host.awaitHandler();
         return host;
     }

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class HttpTriggerMetadata {
 
-    private static final DateTimeFormatter UTC_MILLIS =
+    static final DateTimeFormatter UTC_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private HttpTriggerMetadata() {}

@@ -1,4 +1,4 @@
-package dev.flint.host.http;
+package dev.flint.host.route;
 
 import dev.flint.host.app.AppConfigException;
 import dev.flint.host.app.Binding;
@@ -6,10 +6,6 @@ import dev.flint.host.app.ConfigProblem;
 import dev.flint.host.app.FunctionApp;
 import dev.flint.host.app.FunctionDefinition;
 import dev.flint.host.app.HttpTrigger;
-import dev.flint.host.route.RouteMatch;
-import dev.flint.host.route.RouteTable;
-import dev.flint.host.route.RouteTemplate;
-import dev.flint.host.route.RouteTemplateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +31,12 @@ public final class FunctionRoutes {
                 continue;
             }
             HttpTrigger trigger = fn.httpTrigger().get();
+            String full = template(app.host().routePrefix(), fn);
+            if (full.equalsIgnoreCase("admin") || full.regionMatches(true, 0, "admin/", 0, 6)) {
+                problems.add(new ConfigProblem(fn.functionJson(), routePath(fn), "the route \"" + full
+                        + "\" conflicts with the host's admin API under /admin; choose another route"));
+                continue;
+            }
             try {
                 entries.add(new RouteTable.Entry<>(RouteTemplate.parse(template(app.host().routePrefix(), fn)), trigger.methods(), fn));
             } catch (RouteTemplateException e) {

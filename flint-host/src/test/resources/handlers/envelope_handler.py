@@ -43,6 +43,22 @@ class Handler(BaseHTTPRequestHandler):
                                             "body": json.dumps(body)}},
                         "Logs": ["echo was called", {"level": "warning", "message": "a warning from echo"}]})
 
+    # The same echo under other names, for functions with other auth levels.
+    fn_secured = fn_echo
+    fn_other = fn_echo
+    fn_adminonly = fn_echo
+    fn_guarded = fn_echo
+
+    def fn_tick(self, envelope, headers):
+        """A timer function: prints what it was given, for tests of POST /admin/functions/{name}."""
+        print("tick got " + json.dumps(envelope["Data"], sort_keys=True), flush=True)
+        self.json(200, {"Outputs": {}, "Logs": ["tick ran"]})
+
+    def fn_queued(self, envelope, headers):
+        """A queue function: prints its trigger value and returns a queue output Flint cannot deliver yet."""
+        print("queued got " + json.dumps(envelope["Data"], sort_keys=True), flush=True)
+        self.json(200, {"Outputs": {"out": "next"}, "Logs": ["queued ran"]})
+
     def fn_hello(self, envelope, headers):
         """Lowercase top-level keys and a $return http binding, as a published Rust handler answers."""
         print("hello on stdout", flush=True)

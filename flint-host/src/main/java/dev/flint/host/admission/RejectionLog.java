@@ -10,14 +10,15 @@ import org.slf4j.LoggerFactory;
  * POST /api/circle with 429 (function circle, maxOutstandingRequests 8): 8 invocations run or wait}.
  *
  * <p>A saturated function can refuse thousands of requests a second, and a line for each would cost
- * more than the refusal; so each (function, kind) logs at most one line a second, and the next line
- * says how many like it were left out. The query string is never logged: it may hold a key
+ * more than the refusal; so each (function, kind) logs at most {@value #LINES_PER_SECOND} lines a
+ * second, and the next line logged says how many like it were left out. The query string is never logged: it may hold a key
  * ({@code ?code=}). A 404 is logged at debug, since scanners make many.
  */
 public final class RejectionLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("Host.FrontDoor");
     private static final long WINDOW_NANOS = 1_000_000_000L;
+    private static final int LINES_PER_SECOND = 5;
     private static final ConcurrentHashMap<String, Window> WINDOWS = new ConcurrentHashMap<>();
 
     private RejectionLog() {}
@@ -68,18 +69,23 @@ public final class RejectionLog {
         return path.length() <= 200 ? path : path.substring(0, 200) + "...";
     }
 
-    /** Counts refusals in the current second; the first of each second is logged. */
+    /** Counts refusals in the current second; the first few of each second are logged. */
     private static final class Window {
         private long start = Long.MIN_VALUE;
+        private int logged;
         private int suppressed;
 
         /** The number left out since the last line when this one is to be logged, else -1. */
         synchronized int admit(long now) {
-            if (start != Long.MIN_VALUE && now - start < WINDOW_NANOS) {
+            if (start == Long.MIN_VALUE || now - start >= WINDOW_NANOS) {
+                start = now;
+                logged = 0;
+            }
+            if (logged >= LINES_PER_SECOND) {
                 suppressed++;
                 return -1;
             }
-            start = now;
+            logged++;
             int leftOut = suppressed;
             suppressed = 0;
             return leftOut;

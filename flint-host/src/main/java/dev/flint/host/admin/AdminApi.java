@@ -62,7 +62,8 @@ public final class AdminApi {
         return ADMIN_SPACE.match("GET", path).isPresent();
     }
 
-    public void handle(HttpServerRequest request) {
+    /** @param admitted run once the request has passed the key check, before its body is read */
+    public void handle(HttpServerRequest request, java.util.function.Consumer<HttpServerRequest> admitted) {
         Optional<RouteMatch<AdminEndpoint>> match = ROUTES.match(request.method().name(), request.path());
         if (match.isEmpty()) {
             context.failures().reject(request, null, FailureKind.NO_ROUTE, "admin API", "no such endpoint");
@@ -76,6 +77,7 @@ public final class AdminApi {
                     access.denial());
             return;
         }
+        admitted.accept(request);
         switch (endpoint) {
             case PING -> request.response().setStatusCode(200).putHeader("Content-Length", "0").end();
             case STATUS -> json(request, 200, HostStatusJson.of(context));

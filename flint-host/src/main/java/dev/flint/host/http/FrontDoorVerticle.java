@@ -107,8 +107,8 @@ final class FrontDoorVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxInitialLineLength(limits.maxRequestLineBytes())
-                // curl asks before sending bodies over 1 KB; an unanswered Expect costs it a 1 s wait.
-                .setHandle100ContinueAutomatically(true)
+                // Expect: 100-continue is answered after the checks (ExpectContinue), not before.
+                .setHandle100ContinueAutomatically(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false));
         server.connectionHandler(guard::accept);
@@ -133,7 +133,7 @@ final class FrontDoorVerticle extends VerticleBase {
         }
         String path = request.path();
         if (AdminApi.owns(path)) {
-            admin.handle(request);
+            admin.handle(request, ExpectContinue::ifExpected);
             return;
         }
         Optional<RouteMatch<FunctionDefinition>> match = routes.match(request.method().name(), path);
@@ -182,6 +182,7 @@ final class FrontDoorVerticle extends VerticleBase {
     private void invoke(HttpServerRequest request, RouteMatch<FunctionDefinition> match, Authorizer.Access access,
                         ClientConnection caller, Invocation invocation) {
         InvocationLog.executing(invocation);
+        ExpectContinue.ifExpected(request);
         switch (invocation.function().mode()) {
             case ENVELOPE -> envelope.invoke(request, invocation, match.params(), access.grant().level(), caller);
             case FORWARD, PROXY, LEGACY_FORWARD -> proxy.invoke(request, invocation, caller);

@@ -162,12 +162,21 @@ final class KeysCommand implements Runnable {
     static final class SetKey extends OneKey {
 
         @Option(names = "--value", paramLabel = "VALUE", required = true,
-                description = "16 to 256 characters: letters, digits and . _ ~ + / = -")
+                description = "16 to 256 characters: letters, digits and . _ ~ + / = -; `-` reads the value from standard"
+                        + " input, so that it does not show in ps or the shell's history")
         String value;
 
         @Override
         void run(FunctionApp app, KeyStore store, PrintWriter out) throws KeyStoreException {
-            KeyStore.Change change = store.set(keyScope(), function(), name, value);
+            String given = value;
+            if (given.equals("-")) {
+                try {
+                    given = new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                } catch (java.io.IOException e) {
+                    throw new KeyStoreException("cannot read the value from standard input: " + e.getMessage(), e);
+                }
+            }
+            KeyStore.Change change = store.set(keyScope(), function(), name, given);
             out.println((change.created() ? "Created " : "Updated ") + change.key().describe() + ".");
         }
     }

@@ -41,12 +41,14 @@ class KeysCommandTest {
         }
     }
 
-    private Result flint(String... args) {
-        return flint(Map.of(), args);
+    /** {@code flint keys <args...>}, with {@code environment} as the whole environment. */
+    private Result keys(String... args) {
+        return keys(Map.of(), args);
     }
 
-    private Result flint(Map<String, String> environment, String... args) {
-        CommandLine cli = new CommandLine(new FlintCommand()).addSubcommand(new KeysCommand(environment));
+    /** Rooted at {@code keys} itself: the test holds whether or not FlintCommand lists it yet. */
+    private Result keys(Map<String, String> environment, String... args) {
+        CommandLine cli = new CommandLine(new KeysCommand(environment));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
@@ -57,8 +59,8 @@ class KeysCommandTest {
     }
 
     private Result ok(String... args) {
-        Result result = flint(args);
-        assertThat(result.exitCode()).as("flint %s: %s", String.join(" ", args), result.err()).isZero();
+        Result result = keys(args);
+        assertThat(result.exitCode()).as("flint keys %s: %s", String.join(" ", args), result.err()).isZero();
         return result;
     }
 
@@ -68,7 +70,7 @@ class KeysCommandTest {
 
     @Test
     void listShowsTheGeneratedKeysInAlignedColumns() throws Exception {
-        Result list = ok("keys", "list", "--app", app.toString());
+        Result list = ok("list", "--app", app.toString());
 
         assertThat(list.lines()).hasSize(4);
         assertThat(list.lines().get(0)).matches("master    -       _master  " + VALUE);
@@ -78,8 +80,8 @@ class KeysCommandTest {
         assertThat(app.resolve(".flint/keys.json")).exists();
         assertThat(app.resolve(".flint/.gitignore")).hasContent("*");
 
-        assertThat(ok("keys", "list", "--app", app.toString()).out()).as("a second list: the same keys").isEqualTo(list.out());
-        assertThat(ok("keys", "list", "--app", app.toString(), "--function", "CIRCLE").lines())
+        assertThat(ok("list", "--app", app.toString()).out()).as("a second list: the same keys").isEqualTo(list.out());
+        assertThat(ok("list", "--app", app.toString(), "--function", "CIRCLE").lines())
                 .containsExactly(list.lines().get(2));
     }
 
@@ -87,37 +89,37 @@ class KeysCommandTest {
     void setRenewAndDeleteRoundTripThroughList() {
         String appArg = app.toString();
 
-        assertThat(ok("keys", "set", "ci", "--value", "ci-value-0123456789", "--app", appArg).out())
+        assertThat(ok("set", "ci", "--value", "ci-value-0123456789", "--app", appArg).out())
                 .isEqualTo("Created the host key \"ci\".\n");
-        assertThat(ok("keys", "set", "ci", "--value", "ci-value-9876543210", "--app", appArg).out())
+        assertThat(ok("set", "ci", "--value", "ci-value-9876543210", "--app", appArg).out())
                 .isEqualTo("Updated the host key \"ci\".\n");
-        ok("keys", "set", "hook", "--system", "--value", "hook-value-0123456789", "--app", appArg);
-        ok("keys", "set", "mobile", "--function", "circle", "--value", "mobile-value-0123456789", "--app", appArg);
-        ok("keys", "set", "_master", "--value", "master-value-0123456789", "--app", appArg);
+        ok("set", "hook", "--system", "--value", "hook-value-0123456789", "--app", appArg);
+        ok("set", "mobile", "--function", "circle", "--value", "mobile-value-0123456789", "--app", appArg);
+        ok("set", "_master", "--value", "master-value-0123456789", "--app", appArg);
 
-        List<List<String>> listed = columns(ok("keys", "list", "--app", appArg));
+        List<List<String>> listed = columns(ok("list", "--app", appArg));
         assertThat(listed).contains(
                 List.of("master", "-", "_master", "master-value-0123456789"),
                 List.of("system", "-", "hook", "hook-value-0123456789"),
                 List.of("host", "-", "ci", "ci-value-9876543210"),
                 List.of("function", "circle", "mobile", "mobile-value-0123456789"));
 
-        String renewed = ok("keys", "renew", "ci", "--app", appArg).out().strip();
+        String renewed = ok("renew", "ci", "--app", appArg).out().strip();
         assertThat(renewed).matches(VALUE);
-        assertThat(columns(ok("keys", "list", "--app", appArg))).contains(List.of("host", "-", "ci", renewed));
+        assertThat(columns(ok("list", "--app", appArg))).contains(List.of("host", "-", "ci", renewed));
 
-        assertThat(ok("keys", "delete", "mobile", "--function", "circle", "--app", appArg).out())
+        assertThat(ok("delete", "mobile", "--function", "circle", "--app", appArg).out())
                 .isEqualTo("Deleted the key \"mobile\" of function circle.\n");
-        assertThat(ok("keys", "list", "--app", appArg, "--function", "circle").out()).doesNotContain("mobile");
+        assertThat(ok("list", "--app", appArg, "--function", "circle").out()).doesNotContain("mobile");
 
-        Result again = flint("keys", "delete", "mobile", "--function", "circle", "--app", appArg);
+        Result again = keys("delete", "mobile", "--function", "circle", "--app", appArg);
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.err()).isEqualTo("nothing to delete: the key \"mobile\" of function circle does not exist\n");
     }
 
     @Test
     void anInvalidNameExitsWith2AndSaysWhy() {
-        Result result = flint("keys", "set", "../../etc/passwd", "--value", "a-valid-value-0123456789", "--app", app.toString());
+        Result result = keys("set", "../../etc/passwd", "--value", "a-valid-value-0123456789", "--app", app.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("the key name \"../../etc/passwd\" is not allowed: expected 1 to 128 letters,"
@@ -127,7 +129,7 @@ class KeysCommandTest {
 
     @Test
     void anInvalidValueExitsWith2WithoutShowingIt() {
-        Result result = flint("keys", "set", "ci", "--value", "too short", "--app", app.toString());
+        Result result = keys("set", "ci", "--value", "too short", "--app", app.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith("the value of the host key \"ci\" is 9 characters long").doesNotContain("too short");
@@ -135,38 +137,38 @@ class KeysCommandTest {
 
     @Test
     void anUnknownFunctionExitsWith2() {
-        Result set = flint("keys", "set", "default", "--function", "triangle", "--value", "a-valid-value-0123456789",
+        Result set = keys("set", "default", "--function", "triangle", "--value", "a-valid-value-0123456789",
                 "--app", app.toString());
         assertThat(set.exitCode()).isEqualTo(2);
         assertThat(set.err()).isEqualTo("no function named \"triangle\"; the app's functions are circle, square\n");
 
-        Result list = flint("keys", "list", "--function", "triangle", "--app", app.toString());
+        Result list = keys("list", "--function", "triangle", "--app", app.toString());
         assertThat(list.exitCode()).isEqualTo(2);
         assertThat(list.err()).startsWith("no function named \"triangle\"");
     }
 
     @Test
     void theMasterKeyIsNeitherAFunctionNorASystemKeyAndCannotBeDeleted() {
-        Result scoped = flint("keys", "renew", "_master", "--system", "--app", app.toString());
+        Result scoped = keys("renew", "_master", "--system", "--app", app.toString());
         assertThat(scoped.exitCode()).isEqualTo(2);
         assertThat(scoped.err()).contains("leave out --function and --system");
 
-        Result delete = flint("keys", "delete", "_master", "--app", app.toString());
+        Result delete = keys("delete", "_master", "--app", app.toString());
         assertThat(delete.exitCode()).isEqualTo(2);
         assertThat(delete.err()).startsWith("the master key cannot be deleted");
 
-        assertThat(flint("keys", "renew", "x", "--system", "--function", "circle", "--app", app.toString()).exitCode())
+        assertThat(keys("renew", "x", "--system", "--function", "circle", "--app", app.toString()).exitCode())
                 .as("--system and --function together").isEqualTo(2);
     }
 
     @Test
     void theDataDirectoryComesFromTheOptionOrFlintDataDir() {
         Path option = dir.resolve("option-data");
-        ok("keys", "list", "--app", app.toString(), "--data-dir", option.toString());
+        ok("list", "--app", app.toString(), "--data-dir", option.toString());
         assertThat(option.resolve("keys.json")).exists();
 
         Path variable = dir.resolve("variable-data");
-        Result result = flint(Map.of("FLINT_DATA_DIR", variable.toString()), "keys", "list", "--app", app.toString());
+        Result result = keys(Map.of("FLINT_DATA_DIR", variable.toString()), "list", "--app", app.toString());
         assertThat(result.exitCode()).isZero();
         assertThat(variable.resolve("keys.json")).exists();
         assertThat(app.resolve(".flint")).doesNotExist();
@@ -177,13 +179,13 @@ class KeysCommandTest {
         Map<String, String> env = Map.of("FLINT_MASTER_KEY", "env-master-0123456789",
                 "FLINT_FUNCTION_KEYS", "circle.default=env-circle-0123456789");
 
-        Result list = flint(env, "keys", "list", "--app", app.toString());
+        Result list = keys(env, "list", "--app", app.toString());
         assertThat(list.exitCode()).isZero();
         assertThat(list.lines()).containsExactly(
                 "master    -       _master  env-master-0123456789",
                 "function  circle  default  env-circle-0123456789");
 
-        Result set = flint(env, "keys", "renew", "default", "--app", app.toString());
+        Result set = keys(env, "renew", "default", "--app", app.toString());
         assertThat(set.exitCode()).isEqualTo(2);
         assertThat(set.err()).contains("supplied through the environment variables FLINT_MASTER_KEY, FLINT_FUNCTION_KEYS");
         assertThat(app.resolve(".flint")).doesNotExist();
@@ -193,7 +195,7 @@ class KeysCommandTest {
     void aBrokenAppExitsWith2WithItsProblems() throws Exception {
         Files.delete(app.resolve("host.json"));
 
-        Result result = flint("keys", "list", "--app", app.toString());
+        Result result = keys("list", "--app", app.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith("Flint cannot load the app in " + app + ":\n  " + app.resolve("host.json"));
@@ -203,9 +205,10 @@ class KeysCommandTest {
     void keysThatCannotBeWrittenExitWith1() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "");
 
-        Result result = flint("keys", "list", "--app", app.toString(), "--data-dir", file.resolve("data").toString());
+        Result result = keys("list", "--app", app.toString(), "--data-dir", file.resolve("data").toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).startsWith("cannot create the key directory " + file.resolve("data"));
+        assertThat(result.err()).isEqualTo("cannot create the key directory " + file.resolve("data") + ": " + file
+                + " is in the way (not a directory)\n");
     }
 }

@@ -130,7 +130,7 @@ final class KeyEndpoints {
     }
 
     private static Optional<AccessKey> find(KeyStore store, KeyScope scope, String function, String name) {
-        return store.current().keys(scope, function).stream().filter(k -> k.name().equals(name)).findFirst();
+        return store.current().keys(scope, function).stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst();
     }
 
     /** The {@code value} of a {@code {"name":..., "value":...}} body; null when it has none. */

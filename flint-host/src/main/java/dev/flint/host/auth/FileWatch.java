@@ -25,6 +25,8 @@ final class FileWatch implements AutoCloseable {
     private final Path directory;
     private final Path fileName;
     private final WatchService service;
+    private volatile Thread thread;
+    private volatile boolean closed;
 
     private FileWatch(Path directory, Path fileName, WatchService service) {
         this.directory = directory;
@@ -44,7 +46,7 @@ final class FileWatch implements AutoCloseable {
 
     /** Starts calling {@code onChange} on a daemon virtual thread until {@link #close()}. */
     void start(Runnable onChange) {
-        Thread.ofVirtual().name("flint-keys-watch").start(() -> watch(onChange));
+        thread = Thread.ofVirtual().name("flint-keys-watch").start(() -> watch(onChange));
     }
 
     private void watch(Runnable onChange) {
@@ -56,8 +58,10 @@ final class FileWatch implements AutoCloseable {
                     for (WatchEvent<?> event : key.pollEvents()) {
                         changed |= event.kind() == StandardWatchEventKinds.OVERFLOW || fileName.equals(event.context());
                     }
-                    if (!key.reset()) {
-                        LOG.warn("{} is gone; changes to its keys are no longer picked up", directory);
+                    if (!key.reset()) { // cancelled: by close(), or because the directory is gone
+                        if (!closed) {
+                            LOG.warn("{} is gone; changes to its keys are no longer picked up", directory);
+                        }
                         return;
                     }
                 } while ((key = service.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS)) != null);
@@ -70,12 +74,21 @@ final class FileWatch implements AutoCloseable {
         }
     }
 
+    /** Stops watching, and waits for a change being handled, so that none is handled after this returns. */
     @Override
     public void close() {
+        closed = true;
         try {
-            service.close();
+            service.close(); // wakes the thread, which then ends
         } catch (IOException e) {
             LOG.debug("Closing the watch of {} failed", directory, e);
+        }
+        if (thread != null) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -14,8 +14,8 @@ final class KeyRules {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern VALUE_CHARACTERS = Pattern.compile("[A-Za-z0-9._~+/=-]*");
-    static final int MIN_VALUE_LENGTH = 16;
-    static final int MAX_VALUE_LENGTH = 256;
+    private static final int MIN_VALUE_LENGTH = 16;
+    private static final int MAX_VALUE_LENGTH = 256;
     private static final int GENERATED_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();

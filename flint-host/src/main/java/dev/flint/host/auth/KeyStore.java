@@ -40,6 +40,8 @@ public final class KeyStore implements AutoCloseable {
     /** The environment variable that moves the data directory out of the app folder. */
     public static final String DATA_DIRECTORY_VARIABLE = "FLINT_DATA_DIR";
 
+    /** The key Azure gives the host and every function. */
+    private static final String DEFAULT_KEY = "default";
     private static final Logger LOG = LoggerFactory.getLogger("Host.Startup");
 
     /** A key after {@link #set}, and whether it was new. */
@@ -118,11 +120,11 @@ public final class KeyStore implements AutoCloseable {
             table.put(KeyScope.MASTER, null, AccessKey.MASTER_NAME, KeyRules.generate());
         }
         if (firstOpen) {
-            table.put(KeyScope.HOST, null, "default", KeyRules.generate());
+            table.put(KeyScope.HOST, null, DEFAULT_KEY, KeyRules.generate());
         }
         for (String function : functions.all()) {
             if (!table.hasKeysOf(function)) {
-                table.put(KeyScope.FUNCTION, function, "default", KeyRules.generate());
+                table.put(KeyScope.FUNCTION, function, DEFAULT_KEY, KeyRules.generate());
             }
         }
     }
@@ -243,7 +245,7 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    /** Stops watching keys.json; {@link #current()} keeps answering the last keys. */
+    /** Stops watching keys.json (no reload happens after this returns); {@link #current()} keeps answering the last keys. */
     @Override
     public void close() {
         if (watch != null) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -133,10 +134,18 @@ final class KeysFile {
 
     /** An I/O failure in words; these messages name files, never their content. */
     static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
+        if (e instanceof AccessDeniedException denied) {
+            return "permission denied on " + denied.getFile();
         }
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
+        if (e instanceof FileAlreadyExistsException exists) {
+            return exists.getFile() + " is in the way (not a directory)";
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + " does not exist";
+        }
+        if (e instanceof FileSystemException other && other.getReason() != null) {
+            return other.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -67,7 +67,7 @@ final class Banner {
         var options = host.options();
         String keysAt = host.keys().map(k -> k.source()).orElse("unavailable: " + host.keysUnavailable());
         if (options.keysEnforced()) {
-            lines.add("Keys: checked (authLevel is enforced; the admin API needs the master key). Keys: " + keysAt
+            lines.add("Keys: checked (authLevel is enforced; the admin API needs the master key); kept in " + keysAt
                     + "; `flint keys list` shows them.");
         } else if (options.loopbackOnly()) {
             lines.add("Keys: not checked, as under func start: Flint listens on loopback only. --enable-auth checks them.");

@@ -12,11 +12,9 @@ import dev.flint.host.process.HandlerEndpoint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.time.Instant;
 import java.util.Map;
 
@@ -88,18 +86,8 @@ public final class EnvelopeInvoker {
                     "the request could not be encoded: " + e.getMessage(), e));
             return;
         }
-        String path = "/" + invocation.function().name();
-        String description = "POST " + path;
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
-                .setHost(endpoint.host())
-                .setPort(endpoint.port())
-                .setURI(path)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .putHeader("X-Azure-Functions-HostVersion", HostIdentity.HOST_VERSION)
-                .putHeader("X-Azure-Functions-InvocationId", invocation.id())
-                .putHeader("User-Agent", HostIdentity.USER_AGENT);
+        String description = "POST " + EnvelopeRequests.path(invocation);
+        RequestOptions options = EnvelopeRequests.to(endpoint, invocation);
         InvocationTimer timer = deadlines.start(invocation);
         client.request(options).onComplete(created -> {
             if (created.failed()) {

@@ -55,10 +55,20 @@ final class Banner {
         }
         HttpTrigger trigger = fn.httpTrigger().get();
         List<String> methods = trigger.methods().isEmpty() ? ALL_METHODS : List.copyOf(trigger.methods());
-        String address = host.address().equals("0.0.0.0") || host.address().equals("127.0.0.1")
-                || host.address().equals("::") ? "localhost" : host.address();
-        return "\t" + fn.name() + ": [" + String.join(",", methods) + "] http://" + address + ":" + host.port() + "/"
-                + FunctionRoutes.template(host.app().host().routePrefix(), fn);
+        return "\t" + fn.name() + ": [" + String.join(",", methods) + "] http://" + urlHost(host.address()) + ":"
+                + host.port() + "/" + FunctionRoutes.template(host.app().host().routePrefix(), fn);
+    }
+
+    /**
+     * The host part of a URL to the front door: {@code localhost} for 127.0.0.1 and the any-addresses,
+     * as {@code func start} prints it; an IPv6 address in brackets ({@code http://[::1]:7071}), since
+     * without them the URL does not parse.
+     */
+    static String urlHost(String address) {
+        if (address.equals("0.0.0.0") || address.equals("127.0.0.1") || address.equals("::")) {
+            return "localhost";
+        }
+        return address.indexOf(':') >= 0 && !address.startsWith("[") ? "[" + address + "]" : address;
     }
 
     /** How the front door is secured: keys, developer mode, CORS, throttle. Never a key's value. */

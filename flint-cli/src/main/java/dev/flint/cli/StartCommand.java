@@ -160,18 +160,28 @@ final class StartCommand implements Callable<Integer> {
             limits = limits.withMaxBodyBytes(body);
         }
         if (maxHeaderBytes != null) {
-            limits = limits.withMaxHeaderBytes(Math.toIntExact(maxHeaderBytes));
+            if (maxHeaderBytes < 1 || maxHeaderBytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("--max-header-size must be between 1 byte and 2GB, found " + maxHeaderBytes);
+            }
+            limits = limits.withMaxHeaderBytes(maxHeaderBytes.intValue());
         }
         if (maxConnections != null) {
-            limits = limits.withMaxConnections(maxConnections);
+            limits = limits.withMaxConnections(positive("--max-connections", maxConnections));
         }
         if (idleTimeoutSeconds != null) {
-            limits = limits.withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+            limits = limits.withIdleTimeout(Duration.ofSeconds(positive("--idle-timeout", idleTimeoutSeconds)));
         }
         if (slowClientTimeoutSeconds != null) {
-            limits = limits.withSlowClientTimeout(Duration.ofSeconds(slowClientTimeoutSeconds));
+            limits = limits.withSlowClientTimeout(Duration.ofSeconds(positive("--slow-client-timeout", slowClientTimeoutSeconds)));
         }
         return limits;
+    }
+
+    private static int positive(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, found " + value);
+        }
+        return value;
     }
 
     private int refuse(AppConfigException e) {

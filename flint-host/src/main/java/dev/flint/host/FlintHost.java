@@ -123,8 +123,10 @@ public final class FlintHost implements AutoCloseable {
             if (options.cors().isPresent()) {
                 throw new HostStartException("Flint cannot use --cors: " + e.getMessage(), e);
             }
-            throw new AppConfigException(List.of(new ConfigProblem(app.root().resolve("local.settings.json"),
-                    "$.Host.CORS", e.getMessage())));
+            List<String> problems = e instanceof CorsPolicy.InvalidOriginsException invalid ? invalid.problems()
+                    : List.of(e.getMessage());
+            throw new AppConfigException(problems.stream().map(problem -> new ConfigProblem(
+                    app.root().resolve("local.settings.json"), "$.Host.CORS", problem)).toList());
         }
     }
 

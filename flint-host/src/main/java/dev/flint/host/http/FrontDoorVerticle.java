@@ -207,7 +207,8 @@ final class FrontDoorVerticle extends VerticleBase {
             // Just before the head goes out, so that Flint's CORS headers replace the handler's.
             response.headersEndHandler(v -> cors.actual(origin, (name, value) -> {
                 if (name.equalsIgnoreCase("Vary") && response.headers().contains("Vary")) {
-                    response.headers().set("Vary", response.headers().get("Vary") + ", " + value);
+                    // The handler's Vary may be several header lines: keep them all, in one.
+                    response.headers().set("Vary", String.join(", ", response.headers().getAll("Vary")) + ", " + value);
                 } else {
                     response.headers().set(name, value);
                 }

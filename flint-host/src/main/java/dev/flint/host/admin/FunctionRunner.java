@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flint.host.admission.Authorizer;
 import dev.flint.host.app.FunctionDefinition;
 import dev.flint.host.auth.AccessKey;
+import dev.flint.host.admission.ClientConnection;
 import dev.flint.host.invoke.BodyReader;
 import dev.flint.host.invoke.FailureKind;
 import dev.flint.host.invoke.Invocation;
@@ -39,7 +40,7 @@ public final class FunctionRunner {
     }
 
     void run(HttpServerRequest request, FunctionDefinition fn) {
-        BodyReader.read(request, AdminApi.MAX_BODY_BYTES).onComplete(read -> {
+        BodyReader.read(request, AdminApi.MAX_BODY_BYTES, ClientConnection.detached()).onComplete(read -> {
             if (read.failed() || read.result().length() == 0) {
                 AdminApi.error(request, 400, FailureKind.BAD_ADMIN_REQUEST,
                         "expected a JSON body {\"input\": \"...\"} (at most " + AdminApi.MAX_BODY_BYTES + " bytes)");

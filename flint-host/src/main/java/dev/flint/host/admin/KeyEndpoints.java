@@ -8,6 +8,7 @@ import dev.flint.host.auth.AccessKey;
 import dev.flint.host.auth.KeyScope;
 import dev.flint.host.auth.KeyStore;
 import dev.flint.host.auth.KeyStoreException;
+import dev.flint.host.admission.ClientConnection;
 import dev.flint.host.invoke.BodyReader;
 import dev.flint.host.invoke.FailureKind;
 import io.vertx.core.Future;
@@ -80,7 +81,7 @@ final class KeyEndpoints {
         }
         Vertx vertx = Vertx.currentContext().owner();
         switch (method) {
-            case "PUT" -> BodyReader.read(request, AdminApi.MAX_BODY_BYTES).onComplete(read -> {
+            case "PUT" -> BodyReader.read(request, AdminApi.MAX_BODY_BYTES, ClientConnection.detached()).onComplete(read -> {
                 String value = read.succeeded() ? valueOf(read.result().toString()) : null;
                 if (value == null) {
                     AdminApi.error(request, 400, FailureKind.BAD_ADMIN_REQUEST,

@@ -13,7 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class ClientConnection {
 
-    enum Verdict { FINE, IDLE, SLOW_BODY, SLOW_READER }
+    enum Verdict { FINE, IDLE, SAID_CLOSE, SLOW_BODY, SLOW_READER }
 
     private static final long NOT_WATCHED = Long.MIN_VALUE;
 
@@ -24,6 +24,9 @@ public final class ClientConnection {
     private long bodyBytesSeen;
     private long bodyStalledSince = NOT_WATCHED;
     private long writeBlockedSince = NOT_WATCHED;
+    private Runnable onClose;
+    private HttpServerRequest closing;
+    private long closeBy = NOT_WATCHED;
 
     /** For requests no connection tracks (those the admin API makes): every mark is ignored. */
     public static ClientConnection detached() {
@@ -44,6 +47,7 @@ public final class ClientConnection {
     }
 
     void requestStarted(HttpServerRequest request) {
+        onClose = null; // an earlier request's body has ended: HTTP/1.1 reads requests one after the other
         inFlight++;
         current = request;
         bodyStalledSince = NOT_WATCHED;
@@ -72,7 +76,49 @@ public final class ClientConnection {
         bodyStalledSince = NOT_WATCHED;
     }
 
+    /**
+     * Runs {@code action} if the connection closes before {@link #clearOnClose}: for whoever reads the
+     * current request's body. Once the response has ended (a 408 for a stalled body, or a handler that
+     * answered early), Vert.x tells neither the request nor the response that the connection went, so
+     * a reader would otherwise wait for the rest of the body for ever.
+     */
+    public void onClose(Runnable action) {
+        if (connection != null) {
+            onClose = action;
+        }
+    }
+
+    /** Forgets {@code action} (the body ended or was refused); another reader's action is kept. */
+    public void clearOnClose(Runnable action) {
+        if (onClose == action) {
+            onClose = null;
+        }
+    }
+
+    /**
+     * Flint answered with {@code Connection: close} before the request's body ended (413): the
+     * connection closes once the rest of the body has arrived (and been dropped), or at {@code
+     * deadline}. Closing at once, while the caller still sends, would make its TCP stack answer
+     * with a reset, and many clients then report "connection reset" instead of the 413.
+     */
+    void closeAfterBody(HttpServerRequest request, long deadline) {
+        closing = request;
+        closeBy = deadline;
+    }
+
+    /** The connection has closed. */
+    void closed() {
+        Runnable action = onClose;
+        onClose = null;
+        if (action != null) {
+            action.run();
+        }
+    }
+
     Verdict check(long now, long idleNanos, long slowNanos) {
+        if (closing != null && (closing.isEnded() || now - closeBy > 0)) {
+            return Verdict.SAID_CLOSE;
+        }
         if (inFlight == 0) {
             return now - idleSince > idleNanos ? Verdict.IDLE : Verdict.FINE;
         }

@@ -18,13 +18,17 @@ import java.util.function.BiConsumer;
  *   <li>a connection whose request body has made no progress for the slow-client timeout while
  *       Flint was reading it: answered 408 when no response has started;</li>
  *   <li>a connection whose caller has read none of the response for the slow-client timeout (the
- *       write queue stayed full), which would otherwise hold the handler's connection for ever.</li>
+ *       write queue stayed full), which would otherwise hold the handler's connection for ever;</li>
+ *   <li>a connection Flint answered with {@code Connection: close} before the request's body ended
+ *       (413), once the rest of the body has arrived, or after the slow-client timeout (at most 5 s).</li>
  * </ul>
  * A request waiting for its function (functionTimeout bounds that) or for a throttle slot is not slow.
  *
  * <p>Threading: confined to its event loop; only the connection count is shared between loops.
  */
 public final class ConnectionGuard {
+
+    private static final long MAX_LINGER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Vertx vertx;
     private final FrontDoorLimits limits;
@@ -72,8 +76,10 @@ public final class ConnectionGuard {
             if (connections.remove(connection) != null) {
                 openConnections.decrementAndGet();
             }
+            client.closed();
         });
     }
+
 
     /**
      * The tracked state of a request's connection, with the request counted in flight until its
@@ -85,8 +91,41 @@ public final class ConnectionGuard {
             return null;
         }
         client.requestStarted(request);
-        request.response().endHandler(v -> client.requestEnded(System.nanoTime()));
+        HttpConnection connection = request.connection();
+        request.response().endHandler(v -> {
+            long now = System.nanoTime();
+            client.requestEnded(now);
+            // Vert.x closes after a response only when the request asked for it (then it does so
+            // itself); a response of Flint's that says "Connection: close" (413) must close it too,
+            // or the connection would stay open reading a body nobody wants. The handler's
+            // Connection header is never relayed (it is hop-by-hop), so this is only Flint's word.
+            if (saysClose(request.response().headers().get("Connection"))
+                    && !saysClose(request.headers().get("Connection"))) {
+                if (request.isEnded()) {
+                    connection.close();
+                } else {
+                    client.closeAfterBody(request, now + lingerNanos());
+                }
+            }
+        });
         return client;
+    }
+
+    /** How long the rest of a refused body may take to arrive before the connection is closed anyway. */
+    private long lingerNanos() {
+        return Math.min(limits.slowClientTimeout().toNanos(), MAX_LINGER_NANOS);
+    }
+
+    private static boolean saysClose(String connectionHeader) {
+        if (connectionHeader == null) {
+            return false;
+        }
+        for (String token : connectionHeader.split(",")) {
+            if (token.trim().equalsIgnoreCase("close")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Open connections on this event loop. */
@@ -100,7 +139,7 @@ public final class ConnectionGuard {
         // Copy first: closing a connection runs its close handler, which edits the map.
         for (ClientConnection client : connections.values().toArray(new ClientConnection[0])) {
             switch (client.check(now, idleNanos, slowNanos)) {
-                case IDLE -> client.connection().close();
+                case IDLE, SAID_CLOSE -> client.connection().close();
                 case SLOW_BODY -> {
                     onSlowBody.accept(client.currentRequest(), client);
                     client.connection().close();

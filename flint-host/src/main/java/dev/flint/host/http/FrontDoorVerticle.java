@@ -105,6 +105,9 @@ final class FrontDoorVerticle extends VerticleBase {
                 .setHost(host.options().address())
                 .setPort(host.port())
                 .setTcpNoDelay(true)
+                // No h2c detection: with it, Vert.x shows a connection only once its first request's
+                // headers are in, and neither the connection cap nor the idle timeout could see it.
+                .setHttp2ClearTextEnabled(false)
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxInitialLineLength(limits.maxRequestLineBytes())
                 // Expect: 100-continue is answered after the checks (ExpectContinue), not before.
@@ -126,7 +129,7 @@ final class FrontDoorVerticle extends VerticleBase {
     private void handle(HttpServerRequest request) {
         ClientConnection caller = guard.requestStarted(request);
         if (caller == null) {
-            caller = ClientConnection.detached();
+            return; // its connection was refused (the cap) or has closed: nobody is there to answer
         }
         if (cors.enabled() && answeredByCors(request)) {
             return;

@@ -22,6 +22,8 @@ final class BodyPipe {
     private final Runnable onTooLarge;
     private long bytes;
     private boolean stopped;
+    /** The caller's body broke off: its connection closed, even after Flint answered (see {@link ClientConnection#onClose}). */
+    private final Runnable callerLeft = this::callerLeft;
 
     private BodyPipe(HttpServerRequest request, HttpClientRequest upstream, long maxBytes, ClientConnection caller,
                      Runnable onTooLarge) {
@@ -63,17 +65,32 @@ final class BodyPipe {
         });
         request.endHandler(v -> {
             if (!stopped) {
-                stopped = true;
+                stop();
                 upstream.end();
             }
         });
+        // The caller's body broke off. Once Flint has answered (408 for a stalled body, or the handler
+        // answered early) neither the request nor the response hears of a closed connection, hence
+        // the guard's hook; without it the handler would wait for the rest of the body, holding its
+        // connection and any throttle slot until functionTimeout. The reset ends the invocation.
+        request.exceptionHandler(error -> callerLeft.run());
+        caller.onClose(callerLeft);
         caller.readingBody();
         request.resume();
+    }
+
+    private void callerLeft() {
+        if (!stopped) {
+            stop();
+            upstream.reset();
+        }
     }
 
     private void stop() {
         stopped = true;
         request.handler(null);
         request.endHandler(null);
+        request.exceptionHandler(null);
+        caller.clearOnClose(callerLeft);
     }
 }

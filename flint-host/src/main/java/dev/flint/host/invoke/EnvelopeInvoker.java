@@ -52,7 +52,7 @@ public final class EnvelopeInvoker {
             return;
         }
         caller.readingBody();
-        BodyReader.read(request, maxBodyBytes).onComplete(read -> {
+        BodyReader.read(request, maxBodyBytes, caller).onComplete(read -> {
             if (read.failed() && read.cause() instanceof BodyReader.TooLarge) {
                 tooLarge(request, invocation);
                 return;
@@ -63,7 +63,7 @@ public final class EnvelopeInvoker {
                 return;
             }
             Buffer body = read.result();
-            HttpRequestSnapshot snapshot = new HttpRequestSnapshot(request.method().name(), request.absoluteURI(),
+            HttpRequestSnapshot snapshot = new HttpRequestSnapshot(request.method().name(), callerUrl(request),
                     request.path(), request.query(), request.headers(), routeParams, body.length() == 0 ? null : body);
             gate.endpoint().onComplete(ready -> {
                 if (ready.failed()) {
@@ -147,6 +147,19 @@ public final class EnvelopeInvoker {
     private void tooLarge(HttpServerRequest request, Invocation invocation) {
         failures.fail(request, invocation, new InvocationFailure(FailureKind.BODY_TOO_LARGE,
                 "the request body is larger than the limit of " + maxBodyBytes + " bytes"));
+    }
+
+    /**
+     * {@code Data.req.Url}: the URL as the caller addressed it, {@code scheme://host[:port]} from its
+     * Host header (no port when it gave none; Vert.x's absoluteURI() would say {@code :-1}) and the
+     * path and query as sent.
+     */
+    private static String callerUrl(HttpServerRequest request) {
+        String host = request.getHeader("Host");
+        if (host == null || host.isEmpty()) {
+            host = request.localAddress().hostAddress() + ":" + request.localAddress().port();
+        }
+        return request.scheme() + "://" + host + request.uri();
     }
 
     private static long parseLength(String value) {

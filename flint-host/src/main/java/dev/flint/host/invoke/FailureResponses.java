@@ -34,10 +34,13 @@ public final class FailureResponses {
                     + failure.getMessage() + ")");
             return;
         }
-        InvocationLog.failed(invocation, failure);
         if (response.ended()) {
+            // Flint answered already (408 to a caller whose body stalled): the caller's doing.
+            InvocationLog.cancelled(invocation, "Flint had answered the caller already (" + failure.kind().code() + ": "
+                    + failure.getMessage() + ")");
             return;
         }
+        InvocationLog.failed(invocation, failure);
         if (response.headWritten()) {
             request.connection().close(); // part of a response is out: only a cut connection tells the truth
             return;

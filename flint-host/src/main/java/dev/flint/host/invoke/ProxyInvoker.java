@@ -74,6 +74,8 @@ public final class ProxyInvoker {
                 return;
             }
             HttpClientRequest upstream = created.result();
+            // Its failures reach upstream.response() below; without a handler Vert.x logs each reset as an error.
+            upstream.exceptionHandler(error -> { });
             HopByHopHeaders.copy(request.headers(), upstream.headers());
             upstream.putHeader("X-Azure-Functions-HostVersion", HostIdentity.HOST_VERSION);
             upstream.putHeader("X-Azure-Functions-InvocationId", invocation.id());
@@ -100,9 +102,10 @@ public final class ProxyInvoker {
             if (chunked || hasContentLength(request)) {
                 BodyPipe.start(request, upstream, maxBodyBytes, caller, () -> {
                     timer.cancel();
-                    upstream.reset();
+                    // Failed first, so that the reset's own failure finds the invocation ended.
                     failures.fail(request, invocation, new InvocationFailure(FailureKind.BODY_TOO_LARGE,
                             "the request body passed the limit of " + maxBodyBytes + " bytes while it was forwarded"));
+                    upstream.reset();
                 });
             } else {
                 request.resume();

@@ -12,9 +12,11 @@ import java.util.Optional;
  * An immutable snapshot of every key, built once per change and read on every request.
  *
  * <p>{@link #grant} runs on the event loop, so everything it needs is computed here: the SHA-256
- * digest of each value, the grant each key gives, and the function it is limited to. Comparing
- * digests instead of values makes every comparison the same length; comparing against every key
- * without stopping makes the time independent of which key matched or how long a prefix did.
+ * digest of each value, the grant each key gives, and which keys can apply to a function (the
+ * master, system and host keys, and that function's own). Comparing digests instead of values makes
+ * every comparison the same length; comparing against every key that can apply, without stopping,
+ * makes the time independent of which key matched or how long a prefix did. It depends only on how
+ * many keys the called function has, which is no secret, and not on how many functions the app has.
  */
 public final class AccessKeys {
 
@@ -38,6 +40,10 @@ public final class AccessKeys {
     /** The function each key is limited to, or null for keys that apply to every function. */
     private final String[] functions;
     private final Grant[] grants;
+    /** The keys that apply to every function (master, system, host), by index. */
+    private final int[] shared;
+    /** Each function's own keys, by index; names compare ignoring case, as Azure's function names do. */
+    private final java.util.TreeMap<String, int[]> own = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
     private AccessKeys(List<AccessKey> all) {
         this.all = all;
@@ -50,6 +56,15 @@ public final class AccessKeys {
             digests[i] = digest(key.value());
             functions[i] = key.function();
             grants[i] = new Grant(key.scope().level(), key.name());
+        }
+        shared = java.util.stream.IntStream.range(0, n).filter(i -> functions[i] == null).toArray();
+        for (int i = 0; i < n; i++) {
+            if (functions[i] != null) {
+                int[] before = own.getOrDefault(functions[i], new int[0]);
+                int[] after = java.util.Arrays.copyOf(before, before.length + 1);
+                after[before.length] = i;
+                own.put(functions[i], after);
+            }
         }
     }
 
@@ -89,12 +104,17 @@ public final class AccessKeys {
             return Grant.anonymous();
         }
         byte[] presented = digest(presentedKey);
-        Grant best = Grant.anonymous();
-        for (int i = 0; i < digests.length; i++) {
+        Grant best = best(shared, presented, Grant.anonymous());
+        int[] ofFunction = functionName == null ? null : own.get(functionName);
+        return ofFunction == null ? best : best(ofFunction, presented, best);
+    }
+
+    /** The highest grant among {@code candidates} that match, comparing every one of them. */
+    private Grant best(int[] candidates, byte[] presented, Grant best) {
+        for (int i : candidates) {
             boolean matches = MessageDigest.isEqual(digests[i], presented);
-            boolean applies = functions[i] == null || functions[i].equalsIgnoreCase(functionName);
             boolean higher = grants[i].level().compareTo(best.level()) > 0;
-            if (matches & applies & higher) {
+            if (matches & higher) {
                 best = grants[i];
             }
         }

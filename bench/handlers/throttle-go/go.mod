@@ -1,0 +1,3 @@
+module throttlebench
+
+go 1.19

@@ -58,15 +58,10 @@ KEEP_TMP="${KEEP_TMP:-0}"
 URL_PATH="/api/circle?radius=2"
 EXPECTED_BODY='{"radius":2,"area":12.566370614359172}'
 
-log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source=lib/common.sh # log, stop_pid, free_port, wait_ready, ticks, to_ms, wait_quiet, record_section...
+source "$BENCH/lib/common.sh"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "front-door-ab: wrk is not installed (apt-get install wrk); nothing was measured."
-  exit 0
-fi
-for tool in go curl python3 git mvn; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "front-door-ab: $tool is required" >&2; exit 1; }
-done
+need_tools front-door-ab "nothing was measured" go curl python3 git mvn
 for t in $TARGETS; do
   case "$t" in old|new|new-auth) ;; *) echo "front-door-ab: unknown target $t (old, new, new-auth)" >&2; exit 2 ;; esac
 done
@@ -79,20 +74,6 @@ PIDS=()          # Flint processes started here, stopped in reverse order on exi
 WORKTREE=""      # the worktree made here, removed on exit
 WRK_PID=""
 PERF_MAPS=()     # /tmp/perf-<pid>.map files written for PERF=1, removed on exit
-
-stop_pid() { # TERM, up to 10 s of grace, then KILL; the children it leaves (handlers) too
-  local pid="$1" kids i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kids="$(pgrep -P "$pid" 2>/dev/null || true)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
-}
 
 remove_worktree() {
   if [ -n "$WORKTREE" ]; then
@@ -108,20 +89,9 @@ cleanup() {
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do stop_pid "${PIDS[$i]}"; done
   remove_worktree
   for m in "${PERF_MAPS[@]}"; do rm -f "$m"; done
-  if [ "$KEEP_TMP" = 1 ] || [ "$status" -ne 0 ]; then
-    log "temp dir kept: $TMP"
-  else
-    rm -rf "$TMP"
-  fi
-  exit "$status"
+  end_run "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
+on_exit cleanup
 
 # --- build -------------------------------------------------------------------------------------
 log "building Flint from this tree (./flint --version) and the Go handler"
@@ -129,15 +99,15 @@ log "building Flint from this tree (./flint --version) and the Go handler"
 (cd "$BENCH/handlers/circle-go" && go build -o handler .)
 # Run every Flint from a copy of its jar and libraries: ./flint rebuilds whenever a source is newer
 # than the jar, and a rebuild in the middle of the run would change what is measured.
-mkdir -p "$TMP/new" "$TMP/old"
-cp -r "$ROOT/flint-cli/target/flint-cli.jar" "$ROOT/flint-cli/target/lib" "$TMP/new/"
+mkdir -p "$TMP/old"
+copy_flint "$ROOT/flint-cli/target/flint-cli.jar" "$TMP/new"
 NEW_REV="$(git -C "$ROOT" rev-parse --short HEAD)"
 OLD_REV=""
-NEW_DIRTY="$(git -C "$ROOT" --no-optional-locks status --porcelain -- flint-host flint-cli pom.xml 2>/dev/null | head -n 1)"
+NEW_DIRTY="$(uncommitted flint-host flint-cli pom.xml)"
 
 if [[ " $TARGETS " == *" old "* ]]; then
   if [ -n "$BEFORE_JAR" ]; then
-    cp -r "$BEFORE_JAR" "$(dirname "$BEFORE_JAR")/lib" "$TMP/old/"
+    copy_flint "$BEFORE_JAR" "$TMP/old"
     OLD_REV="$(basename "$BEFORE_JAR") (BEFORE_JAR)"
   else
     if [ -e "$BEFORE_DIR" ]; then
@@ -149,35 +119,16 @@ if [[ " $TARGETS " == *" old "* ]]; then
     git -C "$ROOT" worktree add --detach "$BEFORE_DIR" "$BEFORE_REV" >&2
     WORKTREE="$BEFORE_DIR"
     (cd "$BEFORE_DIR" && mvn -B -q -o package -DskipTests >&2)
-    cp -r "$BEFORE_DIR/flint-cli/target/flint-cli.jar" "$BEFORE_DIR/flint-cli/target/lib" "$TMP/old/"
+    copy_flint "$BEFORE_DIR/flint-cli/target/flint-cli.jar" "$TMP/old"
     remove_worktree # the jar is copied: the worktree is not needed any more
   fi
 fi
 
-JAVA_HOME_USED="$(FLINT_JAVA_OPTS="-XshowSettings:properties -version" "$ROOT/flint" 2>&1 | sed -n 's/^ *java\.home = //p' | head -n 1)"
-JAVA="$JAVA_HOME_USED/bin/java"
-[ -x "$JAVA" ] || { echo "front-door-ab: could not find the JVM ./flint uses" >&2; exit 1; }
-JDK="$("$JAVA" -version 2>&1 | sed -n '2p')"
+flint_java front-door-ab
 
 # --- start -------------------------------------------------------------------------------------
 declare -A URL PID_OF CHILD_OF
 KEY=""
-
-wait_ready() { # name url pid [curl args...]: until the url answers the expected body, for up to 60 s
-  local name="$1" url="$2" pid="$3" i body
-  shift 3
-  for i in $(seq 1 600); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "$name exited before it answered; its output:"; tail -n 30 "$TMP/$name.log" >&2 || true
-      return 1
-    fi
-    body="$(curl -s --max-time 1 "$@" "$url" 2>/dev/null || true)"
-    if [ "$body" = "$EXPECTED_BODY" ]; then return 0; fi
-    sleep 0.1
-  done
-  log "$name did not answer $url within 60 s (last answer: $body)"; tail -n 30 "$TMP/$name.log" >&2 || true
-  return 1
-}
 
 start_flint() { # target
   local t="$1" jar app flags=() port
@@ -218,35 +169,7 @@ fi
 for t in $TARGETS; do log "  $t ${URL[$t]} (pid ${PID_OF[$t]}, handler ${CHILD_OF[$t]:-?})"; done
 
 # --- measure -----------------------------------------------------------------------------------
-ticks() { # "user sys" clock ticks of one process (all its threads)
-  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || { echo "0 0"; return; }
-  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12, $13}'
-}
-busy_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-children_seconds() { # user+sys seconds of this shell's finished children, from the output of `times`
-  awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] }
-    printf "%.3f", t }' "$1"
-}
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-    else printf "%.3f", v }'
-}
-
-QUIET_MISSED=0
-wait_quiet() { # QUIET_WAIT > 0: wait up to that many seconds for a second in which the machine is under QUIET_BELOW vCPU busy
-  [ "$QUIET_WAIT" -gt 0 ] || return 0
-  local i b0 b1
-  for i in $(seq 1 "$QUIET_WAIT"); do
-    b0="$(busy_ticks)"; sleep 1; b1="$(busy_ticks)"
-    if awk -v b=$((b1 - b0)) -v h="$HZ" -v q="$QUIET_BELOW" 'BEGIN {exit !(b / h < q)}'; then return 0; fi
-  done
-  QUIET_MISSED=$((QUIET_MISSED + 1))
-  log "the machine was not quiet for ${QUIET_WAIT} s (other processes are busy): measuring anyway"
-}
+QUIET_MISSED=0 # measured runs that started without a quiet second (wait_quiet)
 
 RESULTS="$TMP/results.tsv" # round target rps p50 p99 errors flint_user flint_sys handler wrk rest (vCPU)
 : >"$RESULTS"
@@ -267,11 +190,11 @@ run_wrk() { # target seconds round|warmup
   w0="$(children_seconds "$TMP/times0")"; w1="$(children_seconds "$TMP/times1")"
   [[ $round == warmup ]] && return 0
   local rps p50 p99 errors
-  rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
+  rps="$(wrk_rps "$out")"
   if [ -z "$rps" ]; then log "wrk gave no result for $t:"; cat "$out" >&2; rps=0; fi
-  p50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")"
-  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")"
-  errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i} END {print n + 0}' "$out")"
+  p50="$(wrk_ms "$out" 50)"
+  p99="$(wrk_ms "$out" 99)"
+  errors="$(wrk_errors "$out")"
   awk -v r="$round" -v t="$t" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v e="$errors" -v h="$HZ" -v d="$secs" \
       -v fu=$((fu1 - fu0)) -v fs=$((fs1 - fs0)) -v hd=$((hu1 + hs1 - hu0 - hs0)) -v b=$((b1 - b0)) -v w0="$w0" -v w1="$w1" \
       'BEGIN { rest = ((b - fu - fs - hd) / h - (w1 - w0)) / d; if (rest < 0) rest = 0
@@ -410,42 +333,15 @@ if [ "$PERF" = 1 ]; then
 fi
 
 HEAD_LINE="Front door A/B: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -H 'x-functions-key: <host key>', $ROUNDS interleaved rounds ($TARGETS), medians; warm-up ${WARMUP} s per target"
-{ echo; echo "$HEAD_LINE"; echo; cat "$REPORT"; } | tee "$TMP/summary.txt"
+print_summary "$HEAD_LINE" "$REPORT"
 
 if [ "$RECORD" = 1 ]; then
   DOC="$ROOT/docs/performance.md"
-  CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-  COMMAND="bench/front-door-ab.sh"
-  for v in DURATION ROUNDS CONNECTIONS THREADS WARMUP TARGETS BEFORE_REV BEFORE_JAR PERF QUIET_WAIT QUIET_BELOW FLINT_JAVA_OPTS; do
-    default=""
-    case $v in DURATION) default=10;; ROUNDS) default=3;; CONNECTIONS) default=50;; THREADS) default=2;;
-      WARMUP) default=20;; TARGETS) default="old new new-auth";; BEFORE_REV) default="b62cadf~1";; PERF) default=0;; QUIET_WAIT) default=0;; QUIET_BELOW) default=0.3;; esac
-    if [ "${!v}" != "$default" ]; then COMMAND="$v=\"${!v}\" $COMMAND"; fi
-  done
+  COMMAND="$(command_line bench/front-door-ab.sh DURATION=10 ROUNDS=3 CONNECTIONS=50 THREADS=2 WARMUP=20 \
+      TARGETS="old new new-auth" BEFORE_REV="b62cadf~1" BEFORE_JAR PERF=0 QUIET_WAIT=0 QUIET_BELOW=0.3 FLINT_JAVA_OPTS)"
   SECTION="$TMP/section.md"
-  {
-    echo "### $(date -u '+%Y-%m-%d %H:%M UTC')${LABEL:+: $LABEL}"
-    echo
-    echo "- command: \`$COMMAND\`"
-    echo "- machine: $(nproc) vCPU, $CPU_MODEL; $(uname -sr)"
-    echo "- JDK: $JDK; old Flint at ${OLD_REV:-none}, new at $NEW_REV${NEW_DIRTY:+ (with uncommitted changes in flint-host/flint-cli)}; $(go version | awk '{print $3}'); $(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}')"
-    echo "- $HEAD_LINE"
-    echo
-    cat "$REPORT"
-    echo
-  } >"$SECTION"
-  [ -f "$DOC" ] || printf '# Performance\n' >"$DOC"
-  grep -q '^## Front door: cost of keys and limits' "$DOC" || printf '\n## Front door: cost of keys and limits\n\n' >>"$DOC"
-  python3 - "$DOC" "$SECTION" <<'EOF'
-import re, sys
-doc, section = sys.argv[1], open(sys.argv[2]).read()
-lines = open(doc).read().split("\n")
-start = next(i for i, l in enumerate(lines) if l.startswith("## Front door: cost of keys and limits"))
-end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-while end > start + 1 and lines[end - 1] == "":
-    end -= 1
-new = lines[:end] + [""] + section.rstrip("\n").split("\n") + [""] + lines[end:]
-open(doc, "w").write(re.sub(r"\n{3,}", "\n\n", "\n".join(new)).rstrip("\n") + "\n")
-EOF
-  log "recorded in docs/performance.md"
+  write_section "$SECTION" "$COMMAND" "$REPORT" \
+      "- JDK: $JDK; old Flint at ${OLD_REV:-none}, new at $NEW_REV${NEW_DIRTY:+ (with uncommitted changes in flint-host/flint-cli)}; $(go version | awk '{print $3}'); $(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}')" \
+      "- $HEAD_LINE"
+  record_section "$DOC" "Front door: cost of keys and limits" "$SECTION"
 fi

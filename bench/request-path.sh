@@ -48,34 +48,15 @@ KEEP_TMP="${KEEP_TMP:-0}"
 URL_PATH="/api/circle?radius=2"
 EXPECTED_BODY='{"radius":2,"area":12.566370614359172}'
 
-log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source=lib/common.sh # log, stop_pid, free_port, wait_ready, ticks, to_ms, record_section...
+source "$BENCH/lib/common.sh"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "request-path: wrk is not installed (apt-get install wrk); Flint has no load client of its own yet, so nothing was measured."
-  exit 0
-fi
-for tool in go curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "request-path: $tool is required" >&2; exit 1; }
-done
+need_tools request-path "Flint has no load client of its own yet, so nothing was measured" go curl python3
 
 TMP="$(mktemp -d /tmp/flint-bench.XXXXXX)"
 PIDS=()        # processes started here, stopped in reverse order on exit
 NGINX_PID=""
 WRK_PID=""
-
-stop_pid() { # TERM, up to 10 s of grace, then KILL; the children it leaves (handlers) too
-  local pid="$1" kids i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kids="$(pgrep -P "$pid" 2>/dev/null || true)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
-}
 
 cleanup() {
   local status=$?
@@ -84,40 +65,9 @@ cleanup() {
   if [ -n "$WRK_PID" ]; then kill "$WRK_PID" 2>/dev/null || true; fi
   if [ -n "$NGINX_PID" ]; then stop_pid "$NGINX_PID"; fi
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do stop_pid "${PIDS[$i]}"; done
-  if [ "$KEEP_TMP" = 1 ] || [ "$status" -ne 0 ]; then
-    log "temp dir kept: $TMP"
-  else
-    rm -rf "$TMP"
-  fi
-  exit "$status"
+  end_run "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null && return
-  local p
-  while :; do
-    p=$(( (RANDOM % 20000) + 20000 ))
-    ss -ltn "sport = :$p" 2>/dev/null | grep -q ":$p" || { echo "$p"; return; }
-  done
-}
-
-wait_ready() { # url pid name: until the url answers the expected body, for up to 60 s
-  local url="$1" pid="$2" name="$3" i body
-  for i in $(seq 1 600); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "$name exited before it answered; its output:"; tail -n 30 "$TMP/$name.log" >&2 || true
-      return 1
-    fi
-    body="$(curl -s --max-time 1 "$url" 2>/dev/null || true)"
-    if [ "$body" = "$EXPECTED_BODY" ]; then return 0; fi
-    sleep 0.1
-  done
-  log "$name did not answer $url within 60 s (last answer: $body)"; tail -n 30 "$TMP/$name.log" >&2 || true
-  return 1
-}
+on_exit cleanup
 
 # --- build -------------------------------------------------------------------------------------
 log "building Flint (./flint --version) and the Go handler"
@@ -125,15 +75,9 @@ log "building Flint (./flint --version) and the Go handler"
 (cd "$BENCH/handlers/circle-go" && go build -o handler .)
 HANDLER="$BENCH/handlers/circle-go/handler"
 
-# Run Flint from a copy of the jar and its libraries: ./flint rebuilds whenever a source file is newer
-# than the jar, and a rebuild in the middle of a run would change (or break) what is measured.
-mkdir -p "$TMP/flint"
-cp -r "$ROOT/flint-cli/target/flint-cli.jar" "$ROOT/flint-cli/target/lib" "$TMP/flint/"
-# The JVM ./flint would run (its own selection rule): ask it, through FLINT_JAVA_OPTS, for its properties.
-JAVA_HOME_USED="$(FLINT_JAVA_OPTS="-XshowSettings:properties -version" "$ROOT/flint" 2>&1 | sed -n 's/^ *java\.home = //p' | head -n 1)"
-JAVA="$JAVA_HOME_USED/bin/java"
-[ -x "$JAVA" ] || { echo "request-path: could not find the JVM ./flint uses" >&2; exit 1; }
-JDK="$("$JAVA" -version 2>&1 | sed -n '2p')"
+# Run Flint from a copy of the jar and its libraries, with the JVM ./flint would run.
+copy_flint "$ROOT/flint-cli/target/flint-cli.jar" "$TMP/flint"
+flint_java request-path
 
 # --- start -------------------------------------------------------------------------------------
 declare -A URL PID_OF CHILD_OF
@@ -146,7 +90,7 @@ start_direct() {
   PIDS+=("$!"); PID_OF[direct]=$!; CHILD_OF[direct]=""
   URL[direct]="http://127.0.0.1:$port$URL_PATH"
   DIRECT_PORT="$port"
-  wait_ready "${URL[direct]}" "$!" direct
+  wait_ready direct "${URL[direct]}" "$!"
 }
 
 start_nginx() {
@@ -186,7 +130,7 @@ EOF
   nginx -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" -g 'daemon off;' >"$TMP/nginx.log" 2>&1 &
   NGINX_PID=$!; PID_OF[nginx]=$!; CHILD_OF[nginx]=""
   URL[nginx]="http://127.0.0.1:$port$URL_PATH"
-  wait_ready "${URL[nginx]}" "$NGINX_PID" nginx
+  wait_ready nginx "${URL[nginx]}" "$NGINX_PID"
 }
 
 start_ceiling() { # bench/ceiling/NettyProxy in front of the direct handler, on Flint's Netty jars
@@ -200,7 +144,7 @@ start_ceiling() { # bench/ceiling/NettyProxy in front of the direct handler, on 
       >"$TMP/netty-ceiling.log" 2>&1 &
   PIDS+=("$!"); PID_OF[netty-ceiling]=$!; CHILD_OF[netty-ceiling]=""
   URL[netty-ceiling]="http://127.0.0.1:$port$URL_PATH"
-  wait_ready "${URL[netty-ceiling]}" "$!" netty-ceiling
+  wait_ready netty-ceiling "${URL[netty-ceiling]}" "$!"
 }
 
 start_flint() { # name app stdout jar [extra JVM flags...] [-- extra flint flags...]
@@ -218,7 +162,7 @@ start_flint() { # name app stdout jar [extra JVM flags...] [-- extra flint flags
       start "$BENCH/apps/$app" --port "$port" "${flags[@]}" >"$out" 2>"$TMP/$name.err" &
   PIDS+=("$!"); PID_OF[$name]=$!
   URL[$name]="http://127.0.0.1:$port$URL_PATH"
-  if ! wait_ready "${URL[$name]}" "$!" "$name"; then
+  if ! wait_ready "$name" "${URL[$name]}" "$!"; then
     tail -n 30 "$TMP/$name.err" >&2 || true
     echo "request-path: Flint did not start for target $name" >&2
     exit 1
@@ -261,8 +205,7 @@ start_flint_target() {
           jvm+=(${FLINT_ALT_OPTS:?+opts needs FLINT_ALT_OPTS=<JVM flags>}) ;;
         alt)
           [ -f "${FLINT_ALT_JAR:-}" ] || { echo "request-path: +alt needs FLINT_ALT_JAR=<path to flint-cli.jar>" >&2; exit 2; }
-          mkdir -p "$TMP/flint-alt"
-          [ -f "$TMP/flint-alt/flint-cli.jar" ] || cp -r "$FLINT_ALT_JAR" "$(dirname "$FLINT_ALT_JAR")/lib" "$TMP/flint-alt/"
+          [ -f "$TMP/flint-alt/flint-cli.jar" ] || copy_flint "$FLINT_ALT_JAR" "$TMP/flint-alt"
           jar="$TMP/flint-alt/flint-cli.jar" ;;
         *) echo "request-path: unknown variant +$v in $t" >&2; exit 2 ;;
       esac
@@ -288,11 +231,6 @@ log "targets: ${ACTIVE[*]}"
 for t in "${ACTIVE[@]}"; do log "  $t ${URL[$t]} (pid ${PID_OF[$t]}${CHILD_OF[$t]:+, handler ${CHILD_OF[$t]}})"; done
 
 # --- measure -----------------------------------------------------------------------------------
-ticks() { # user and system clock ticks of one process (all its threads), or "0 0"
-  local pid="$1"
-  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || { echo "0 0"; return; }
-  sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12, $13}'
-}
 proxy_pids() { # the processes doing the proxying work of a target (nginx: its workers)
   case "$1" in
     direct) echo "" ;;
@@ -305,30 +243,6 @@ handler_pid() {
     direct|nginx|netty-ceiling) echo "${PID_OF[direct]}" ;;
     *) echo "${CHILD_OF[$1]}" ;;
   esac
-}
-sum_ticks() { # pids... -> "user sys"
-  local u=0 s=0 pid a b
-  for pid in "$@"; do read -r a b < <(ticks "$pid"); u=$((u + a)); s=$((s + b)); done
-  echo "$u $s"
-}
-
-busy_ticks() { # busy clock ticks of the whole machine (all CPUs), from /proc/stat
-  awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
-}
-children_seconds() { # user+sys seconds of this shell's finished children, from the output of `times`
-  awk 'NR == 2 {
-    t = 0
-    for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] }
-    printf "%.3f", t }' "$1"
-}
-
-to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.00s -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-    else printf "%.3f", v }'
 }
 
 RESULTS="$TMP/results.tsv"   # round target rps p50 p99 errors proxy_user proxy_sys handler_user handler_sys wrk rest
@@ -357,10 +271,10 @@ run_wrk() { # target seconds round|warmup
   wrk0="$(children_seconds "$TMP/times0")"; wrk1="$(children_seconds "$TMP/times1")"
   [[ $round == warmup* ]] && return 0
   local rps p50 p99 errors
-  rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
-  p50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")"
-  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")"
-  errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i} END {print n + 0}' "$out")"
+  rps="$(wrk_rps "$out")"
+  p50="$(wrk_ms "$out" 50)"
+  p99="$(wrk_ms "$out" 99)"
+  errors="$(wrk_errors "$out")"
   if [ -z "$rps" ]; then log "wrk gave no result for $t:"; cat "$out" >&2; rps=0; fi
   read -r pbu pbs <<<"$pb"; read -r pau pas <<<"$pa"; read -r hbu hbs <<<"$hb"; read -r hau has <<<"$ha"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$t" "$rps" "$p50" "$p99" "$errors" \
@@ -499,60 +413,23 @@ if [ "$WARMUPS" -gt 1 ]; then # what each warm-up pass reached, to judge whether
       END {for (i = 1; i <= n; i++) printf "- %s:%s\n", order[i], v[order[i]]}' "$RESULTS"
   } >>"$REPORT"
 fi
-{
-  echo
-  echo "Request path: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved rounds, medians; warm-up ${WARMUPS}x${WARMUP}s per target"
-  echo
-  cat "$REPORT"
-} | tee "$TMP/summary.txt"
+print_summary "Request path: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved rounds, medians; warm-up ${WARMUPS}x${WARMUP}s per target" "$REPORT"
 
 if [ "$RECORD" = 1 ]; then
   DOC="$ROOT/docs/performance.md"
-  CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
   GIT_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  # --no-optional-locks: only read the repository, never refresh its index.
-  DIRTY="$(git -C "$ROOT" --no-optional-locks status --porcelain -- flint-host flint-cli 2>/dev/null | head -n 1)"
+  DIRTY="$(uncommitted flint-host flint-cli)"
   NGINX_VERSION="$(nginx -v 2>&1 | sed 's/.*: //' || true)"
   command -v nginx >/dev/null 2>&1 || NGINX_VERSION="no nginx"
-  COMMAND="bench/request-path.sh"
-  for v in DURATION ROUNDS CONNECTIONS THREADS WARMUP WARMUPS FLINT_EVENT_LOOPS FLINT_JAVA_OPTS FLINT_ALT_JAR FLINT_ALT_OPTS TARGETS; do
-    default=""
-    case $v in DURATION) default=10;; ROUNDS) default=3;; CONNECTIONS) default=50;; THREADS) default=2;;
-      WARMUP) default=20;; WARMUPS) default=1;;
-      TARGETS) default="direct nginx flint-forward flint-envelope flint-forward-log flint-envelope-log";; esac
-    if [ "${!v}" != "$default" ]; then COMMAND="$v=\"${!v}\" $COMMAND"; fi
-  done
+  COMMAND="$(command_line bench/request-path.sh DURATION=10 ROUNDS=3 CONNECTIONS=50 THREADS=2 WARMUP=20 WARMUPS=1 \
+      FLINT_EVENT_LOOPS FLINT_JAVA_OPTS FLINT_ALT_JAR FLINT_ALT_OPTS \
+      TARGETS="direct nginx flint-forward flint-envelope flint-forward-log flint-envelope-log")"
   SECTION="$TMP/section.md"
-  {
-    echo "### $(date -u '+%Y-%m-%d %H:%M UTC')${LABEL:+: $LABEL}"
-    echo
-    echo "- command: \`$COMMAND\`"
-    echo "- machine: $(nproc) vCPU, $CPU_MODEL; $(uname -sr)"
-    echo "- JDK: $JDK; Flint at $GIT_REV${DIRTY:+ (with uncommitted changes in flint-host/flint-cli)}; $NGINX_VERSION; $(go version | awk '{print $3}')"
-    echo "- wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved rounds, medians; warm-up ${WARMUPS}x${WARMUP}s per target;" \
-         "Flint event loops: ${FLINT_EVENT_LOOPS:-default (one per core)}; FLINT_JAVA_OPTS: ${FLINT_JAVA_OPTS:-none}"
-    echo
-    cat "$REPORT"
-    echo
-  } >"$SECTION"
+  write_section "$SECTION" "$COMMAND" "$REPORT" \
+      "- JDK: $JDK; Flint at $GIT_REV${DIRTY:+ (with uncommitted changes in flint-host/flint-cli)}; $NGINX_VERSION; $(go version | awk '{print $3}')" \
+      "- wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved rounds, medians; warm-up ${WARMUPS}x${WARMUP}s per target; Flint event loops: ${FLINT_EVENT_LOOPS:-default (one per core)}; FLINT_JAVA_OPTS: ${FLINT_JAVA_OPTS:-none}"
   if [ ! -f "$DOC" ]; then
     printf '# Performance\n\nFigures are ratios measured side by side in one run; absolute numbers drift.\n\n## Request path\n\n' >"$DOC"
   fi
-  if ! grep -q '^## Request path' "$DOC"; then
-    printf '\n## Request path\n\n' >>"$DOC"
-  fi
-  # Insert at the end of the "## Request path" section (before the next "## " heading, else at the end).
-  python3 - "$DOC" "$SECTION" <<'EOF'
-import re, sys
-doc, section = sys.argv[1], open(sys.argv[2]).read()
-lines = open(doc).read().split("\n")
-start = next(i for i, l in enumerate(lines) if l.startswith("## Request path"))
-end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-while end > start + 1 and lines[end - 1] == "":
-    end -= 1
-new = lines[:end] + [""] + section.rstrip("\n").split("\n") + [""] + lines[end:]
-text = re.sub(r"\n{3,}", "\n\n", "\n".join(new)).rstrip("\n") + "\n"
-open(doc, "w").write(text)
-EOF
-  log "recorded in docs/performance.md"
+  record_section "$DOC" "Request path" "$SECTION"
 fi

@@ -59,15 +59,10 @@ LABEL="${LABEL:-}"
 KEEP_TMP="${KEEP_TMP:-0}"
 FAST_BODY='{"function":"fast"}'
 
-log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source=lib/common.sh # log, stop_pid, free_port, ticks, to_ms, wait_quiet, record_section...
+source "$BENCH/lib/common.sh"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "throttle-isolation: wrk is not installed (apt-get install wrk); nothing was measured."
-  exit 0
-fi
-for tool in go curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "throttle-isolation: $tool is required" >&2; exit 1; }
-done
+need_tools throttle-isolation "nothing was measured" go curl python3
 case " $PHASES " in *" A "*) ;; *) echo "throttle-isolation: PHASES must include A (the baseline)" >&2; exit 2 ;; esac
 for p in $PHASES; do
   case "$p" in A|B|C) ;; *) echo "throttle-isolation: unknown phase $p (A, B or C)" >&2; exit 2 ;; esac
@@ -77,20 +72,6 @@ TMP="$(mktemp -d /tmp/flint-throttle.XXXXXX)"
 FLINT_PID=""
 WRK_PIDS=()
 
-stop_pid() { # TERM, up to 10 s of grace, then KILL; the children it leaves (the handler) too
-  local pid="$1" kids i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kids="$(pgrep -P "$pid" 2>/dev/null || true)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
-}
-
 cleanup() {
   local status=$? p
   trap - EXIT INT TERM
@@ -98,45 +79,9 @@ cleanup() {
     if jobs -p | grep -qx "$p"; then kill "$p" 2>/dev/null || true; fi
   done
   if [ -n "$FLINT_PID" ]; then stop_pid "$FLINT_PID"; fi
-  if [ "$KEEP_TMP" = 1 ] || [ "$status" -ne 0 ]; then
-    log "temp dir kept: $TMP"
-  else
-    rm -rf "$TMP"
-  fi
-  exit "$status"
+  end_run "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.00s -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-    else printf "%.3f", v }'
-}
-
-busy_ticks() { # busy clock ticks of the whole machine (all CPUs), from /proc/stat
-  awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
-}
-
-children_seconds() { # user+sys seconds of this shell's finished children (the wrks), from the output of `times`
-  awk 'NR == 2 {
-    t = 0
-    for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] }
-    printf "%.3f", t }' "$1"
-}
-
-ticks() { # user+system clock ticks of one process (all its threads)
-  [ -r "/proc/$1/stat" ] || { echo 0; return; }
-  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
-}
+on_exit cleanup
 
 # --- build -------------------------------------------------------------------------------------
 log "building Flint (./flint --version) and the Go handler"
@@ -144,13 +89,9 @@ log "building Flint (./flint --version) and the Go handler"
 (cd "$BENCH/handlers/throttle-go" && go build -o handler .)
 
 # Run Flint from a copy of the jar and its libraries, so that a rebuild by someone else's ./flint in
-# the middle of the run cannot change what is measured.
-mkdir -p "$TMP/flint"
-cp -r "$ROOT/flint-cli/target/flint-cli.jar" "$ROOT/flint-cli/target/lib" "$TMP/flint/"
-JAVA_HOME_USED="$(FLINT_JAVA_OPTS="-XshowSettings:properties -version" "$ROOT/flint" 2>&1 | sed -n 's/^ *java\.home = //p' | head -n 1)"
-JAVA="$JAVA_HOME_USED/bin/java"
-[ -x "$JAVA" ] || { echo "throttle-isolation: could not find the JVM ./flint uses" >&2; exit 1; }
-JDK="$("$JAVA" -version 2>&1 | sed -n '2p')"
+# the middle of the run cannot change what is measured; with the JVM ./flint would run.
+copy_flint "$ROOT/flint-cli/target/flint-cli.jar" "$TMP/flint"
+flint_java throttle-isolation
 
 read -r MAX_CONCURRENT MAX_OUTSTANDING < <(python3 -c '
 import json, sys
@@ -196,17 +137,7 @@ fast_load() { # seconds out: wrk on fast, waited for (in the background, so that
   wait "$pid" || true
 }
 
-QUIET_MISSED=0
-wait_quiet() { # QUIET_WAIT > 0: wait up to that many seconds for a second in which the machine is under QUIET_BELOW vCPU busy
-  [ "$QUIET_WAIT" -gt 0 ] || return 0
-  local i b0 b1
-  for i in $(seq 1 "$QUIET_WAIT"); do
-    b0="$(busy_ticks)"; sleep 1; b1="$(busy_ticks)"
-    if awk -v b=$((b1 - b0)) -v h="$HZ" -v q="$QUIET_BELOW" 'BEGIN {exit !(b / h < q)}'; then return 0; fi
-  done
-  QUIET_MISSED=$((QUIET_MISSED + 1))
-  log "the machine was not quiet for ${QUIET_WAIT} s (other processes are busy): measuring anyway"
-}
+QUIET_MISSED=0 # phases that started without a quiet second (wait_quiet)
 
 RESULTS="$TMP/results.tsv" # round phase fast_rps p50 p99 non2xx slow_200/s slow_429/s slow_other flint_vcpu rest_vcpu
 : >"$RESULTS"
@@ -218,25 +149,25 @@ run_phase() { # round phase
   wait_quiet
   sleep "$SETTLE"
   # The whole phase (both wrks), for the CPU the rest of the machine used: busy - Flint - handler - wrk.
-  b0="$(busy_ticks)"; o0=$(( $(ticks "$FLINT_PID") + $(ticks "${HANDLER_PID:-0}") )); t0="$(date +%s%N)"
+  b0="$(busy_ticks)"; o0="$(total_ticks "$FLINT_PID" "$HANDLER_PID")"; t0="$(date +%s%N)"
   times >"$TMP/times0"
   case "$phase" in
     B) slow_load $((DURATION + 2 * SETTLE)) 0 "$sout"; sleep "$SETTLE" ;;
     C) slow_load $((DURATION + 2 * SETTLE)) "$THINK_MS" "$sout"; sleep "$SETTLE" ;;
   esac
-  c0="$(ticks "$FLINT_PID")"; s0="$(date +%s%N)"
+  c0="$(total_ticks "$FLINT_PID")"; s0="$(date +%s%N)"
   fast_load "$DURATION" "$fout"
-  c1="$(ticks "$FLINT_PID")"; s1="$(date +%s%N)"
+  c1="$(total_ticks "$FLINT_PID")"; s1="$(date +%s%N)"
   if [ "$phase" != A ]; then wait "$SLOW_WRK" || true; fi
   times >"$TMP/times1"
-  b1="$(busy_ticks)"; o1=$(( $(ticks "$FLINT_PID") + $(ticks "${HANDLER_PID:-0}") )); t1="$(date +%s%N)"
+  b1="$(busy_ticks)"; o1="$(total_ticks "$FLINT_PID" "$HANDLER_PID")"; t1="$(date +%s%N)"
   w0="$(children_seconds "$TMP/times0")"; w1="$(children_seconds "$TMP/times1")"
   local rps p50 p99 non2xx s200=0 s429=0 sother=0
-  rps="$(awk '/^Requests\/sec:/ {print $2}' "$fout")"
+  rps="$(wrk_rps "$fout")"
   if [ -z "$rps" ]; then log "wrk gave no result for fast in phase $phase:"; cat "$fout" >&2; rps=0; fi
-  p50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$fout")")"
-  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$fout")")"
-  non2xx="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i} END {print n + 0}' "$fout")"
+  p50="$(wrk_ms "$fout" 50)"
+  p99="$(wrk_ms "$fout" 99)"
+  non2xx="$(wrk_errors "$fout")"
   if [ "$phase" != A ]; then
     read -r s200 s429 sother < <(awk '/^STATUS / {
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -335,51 +266,18 @@ fi
 if [ "$FAILED" -gt 0 ] || [ "$REJECTED_OTHER" -gt 0 ]; then KEEP_TMP=1; fi
 
 HEAD_LINE="Throttle isolation: maxConcurrentRequests $MAX_CONCURRENT, maxOutstandingRequests $MAX_OUTSTANDING per function; slow sleeps $SLOW_MS ms; fast: wrk -t$FAST_THREADS -c$FAST_CONNECTIONS -d${DURATION}s --latency; slow: wrk -t$SLOW_THREADS -c$SLOW_CONNECTIONS for the whole phase; $ROUNDS interleaved rounds ($PHASES), medians; warm-up ${WARMUP} s"
-{
-  echo
-  echo "$HEAD_LINE"
-  echo
-  cat "$REPORT"
-} | tee "$TMP/summary.txt"
+print_summary "$HEAD_LINE" "$REPORT"
 
 if [ "$RECORD" = 1 ]; then
   DOC="$ROOT/docs/performance.md"
-  CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
   GIT_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  DIRTY="$(git -C "$ROOT" --no-optional-locks status --porcelain -- flint-host flint-cli 2>/dev/null | head -n 1)"
-  COMMAND="bench/throttle-isolation.sh"
-  for v in DURATION ROUNDS PHASES WARMUP SETTLE FAST_CONNECTIONS FAST_THREADS SLOW_CONNECTIONS SLOW_THREADS SLOW_MS THINK_MS QUIET_WAIT QUIET_BELOW FLINT_JAVA_OPTS; do
-    default=""
-    case $v in DURATION) default=10;; ROUNDS) default=3;; PHASES) default="A B C";; WARMUP) default=15;; SETTLE) default=1;;
-      FAST_CONNECTIONS) default=8;; FAST_THREADS) default=1;; SLOW_CONNECTIONS) default=64;; SLOW_THREADS) default=1;;
-      SLOW_MS) default=50;; THINK_MS) default=20;; QUIET_WAIT) default=0;; QUIET_BELOW) default=0.3;; esac
-    if [ "${!v}" != "$default" ]; then COMMAND="$v=\"${!v}\" $COMMAND"; fi
-  done
+  DIRTY="$(uncommitted flint-host flint-cli)"
+  COMMAND="$(command_line bench/throttle-isolation.sh DURATION=10 ROUNDS=3 PHASES="A B C" WARMUP=15 SETTLE=1 \
+      FAST_CONNECTIONS=8 FAST_THREADS=1 SLOW_CONNECTIONS=64 SLOW_THREADS=1 SLOW_MS=50 THINK_MS=20 \
+      QUIET_WAIT=0 QUIET_BELOW=0.3 FLINT_JAVA_OPTS)"
   SECTION="$TMP/section.md"
-  {
-    echo "### $(date -u '+%Y-%m-%d %H:%M UTC')${LABEL:+: $LABEL}"
-    echo
-    echo "- command: \`$COMMAND\`"
-    echo "- machine: $(nproc) vCPU, $CPU_MODEL; $(uname -sr)"
-    echo "- JDK: $JDK; Flint at $GIT_REV${DIRTY:+ (with uncommitted changes in flint-host/flint-cli)}; $(go version | awk '{print $3}'); $(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}')"
-    echo "- $HEAD_LINE"
-    echo
-    cat "$REPORT"
-    echo
-  } >"$SECTION"
-  [ -f "$DOC" ] || printf '# Performance\n' >"$DOC"
-  grep -q '^## Front door: throttle isolation' "$DOC" || printf '\n## Front door: throttle isolation\n\n' >>"$DOC"
-  # Insert at the end of that section (before the next "## " heading, else at the end of the file).
-  python3 - "$DOC" "$SECTION" <<'EOF'
-import re, sys
-doc, section = sys.argv[1], open(sys.argv[2]).read()
-lines = open(doc).read().split("\n")
-start = next(i for i, l in enumerate(lines) if l.startswith("## Front door: throttle isolation"))
-end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-while end > start + 1 and lines[end - 1] == "":
-    end -= 1
-new = lines[:end] + [""] + section.rstrip("\n").split("\n") + [""] + lines[end:]
-open(doc, "w").write(re.sub(r"\n{3,}", "\n\n", "\n".join(new)).rstrip("\n") + "\n")
-EOF
-  log "recorded in docs/performance.md"
+  write_section "$SECTION" "$COMMAND" "$REPORT" \
+      "- JDK: $JDK; Flint at $GIT_REV${DIRTY:+ (with uncommitted changes in flint-host/flint-cli)}; $(go version | awk '{print $3}'); $(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}')" \
+      "- $HEAD_LINE"
+  record_section "$DOC" "Front door: throttle isolation" "$SECTION"
 fi

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = FlintCommand.Version.class,
         description = "Runs Azure Functions custom-handler apps, and shows how their functions behave.",
-        subcommands = {StartCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, KeysCommand.class, dev.flint.cli.trace.TraceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FlintCommand implements Runnable {
 
     @CommandLine.Spec

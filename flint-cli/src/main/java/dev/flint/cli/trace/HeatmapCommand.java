@@ -1,0 +1,95 @@
+package dev.flint.cli.trace;
+
+import dev.flint.trace.export.TraceJson;
+import dev.flint.trace.model.Trace;
+import dev.flint.trace.query.HeatMap;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flint trace heatmap FILE}: FlameScope's sub-second heat map, one column per second and
+ * {@code --rows} rows per second (50: 20 ms each), drawn in the terminal or written as JSON.
+ */
+@Command(name = "heatmap", mixinStandardHelpOptions = true,
+        description = {"FlameScope's sub-second heat map: a column per second, ROWS rows of 1000/ROWS ms each (the top",
+                "row is the end of the second), each cell the samples in it. Shades . : - = + * # % @ grow with the",
+                "count; the darkest is the largest cell."})
+final class HeatmapCommand implements Callable<Integer> {
+
+    private static final String SHADES = " .:-=+*#%@";
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Mixin
+    SelectionOptions selection;
+
+    @Option(names = "--rows", paramLabel = "ROWS", description = "Rows per second (default: 50).")
+    int rows = HeatMap.DEFAULT_ROWS;
+
+    @Option(names = "--json", description = "FlameScope-shaped JSON instead of the drawing.")
+    boolean json;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Trace trace = TraceFiles.read(spec, file);
+        HeatMap map;
+        try {
+            map = HeatMap.of(trace, selection.filter(trace), new HeatMap.Options(rows, dev.flint.trace.query.Measure.SAMPLES,
+                    HeatMap.Axis.SELECTION));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), file + ": " + e.getMessage());
+        }
+        try (OutputStream out = Output.open(output)) {
+            if (json) {
+                TraceJson.heatMap(map, out);
+                out.write('\n');
+            } else {
+                draw(map, new PrintStream(out, false, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return 0;
+    }
+
+    private static void draw(HeatMap map, PrintStream out) {
+        out.printf("%s samples of %s, %d s from second %d, %d rows per second; the largest cell has %d%n", map.samples(),
+                map.event() == null ? "every event" : map.event().describe(), map.columns(), map.startSecond(), map.rows(),
+                map.maxValue());
+        for (int row = 0; row < map.rows(); row++) {
+            StringBuilder line = new StringBuilder();
+            line.append(String.format("%7.1f ms |", map.rowOffsetsMs()[row]));
+            for (int col = 0; col < map.columns(); col++) {
+                long v = map.values()[col][row];
+                int shade = v == 0 ? 0 : 1 + (int) ((SHADES.length() - 2) * (v - 1) / Math.max(1, map.maxValue() - 1));
+                line.append(SHADES.charAt(Math.min(shade, SHADES.length() - 1)));
+            }
+            out.println(line);
+        }
+        StringBuilder axis = new StringBuilder("           +");
+        char[] labels = new char[map.columns() + 8];
+        java.util.Arrays.fill(labels, ' ');
+        for (int col = 0; col < map.columns(); col++) {
+            axis.append(col % 10 == 0 ? '|' : '-');
+            if (col % 10 == 0) {
+                String label = Integer.toString(col);
+                label.getChars(0, label.length(), labels, col);
+            }
+        }
+        out.println(axis);
+        out.println("            " + new String(labels).stripTrailing() + "  (seconds; pass --start and --end to flint trace flame)");
+        out.flush();
+    }
+}

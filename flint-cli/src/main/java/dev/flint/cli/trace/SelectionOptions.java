@@ -1,0 +1,50 @@
+package dev.flint.cli.trace;
+
+import dev.flint.trace.model.Trace;
+import dev.flint.trace.query.SampleFilter;
+import picocli.CommandLine.Option;
+
+/** Which samples a {@code flint trace} command looks at: a time range, processes, threads, the event, idle. */
+final class SelectionOptions {
+
+    @Option(names = "--start", paramLabel = "SECONDS",
+            description = "Start of the range, in seconds from the trace's first whole second (FlameScope's start).")
+    Double start;
+
+    @Option(names = "--end", paramLabel = "SECONDS", description = "End of the range (exclusive), in the same seconds.")
+    Double end;
+
+    @Option(names = "--pid", paramLabel = "PID", split = ",", description = "Only these processes.")
+    int[] pids;
+
+    @Option(names = "--tid", paramLabel = "TID", split = ",", description = "Only these threads.")
+    int[] tids;
+
+    @Option(names = "--event", paramLabel = "NAME",
+            description = "The event to count (default: the first in the file, as stackcollapse-perf.pl; `all` for every event).")
+    String event;
+
+    @Option(names = "--idle", description = "Count idle CPUs (swapper in an idle function) too; left out by default.")
+    boolean idle;
+
+    SampleFilter filter(Trace trace) {
+        SampleFilter filter = SampleFilter.all();
+        if (start != null || end != null) {
+            double from = start == null ? 0 : start;
+            // Without an end: one second past the last sample, on the same scale as --start.
+            double to = end != null ? end : Math.ceil((trace.endNanos() - Math.floorDiv(trace.startNanos(),
+                    1_000_000_000L) * 1_000_000_000L) / 1e9) + 1;
+            filter = filter.withSeconds(trace, from, to);
+        }
+        if (pids != null) {
+            filter = filter.withPids(pids);
+        }
+        if (tids != null) {
+            filter = filter.withTids(tids);
+        }
+        if (event != null) {
+            filter = event.equals("all") ? filter.withAllEvents() : filter.withEvent(event);
+        }
+        return filter.withIdle(idle);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.flint.trace.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flint.trace.model.Trace;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * FoldedWriter against the real stackcollapse-perf.pl: for each input and option set, the output
+ * must be byte for byte what the script printed (the expected files in
+ * {@code src/test/resources/collapse/}), and the script's stderr warning must be reported. The
+ * traces come from {@link ReferencePerfReader}; {@link StackcollapseParserTest} runs the same cases
+ * through the real parser.
+ */
+class StackcollapseOracleTest {
+
+    @TempDir
+    static Path dir;
+
+    static Stream<StackcollapseCases.Case> cases() {
+        return StackcollapseCases.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void foldsAsTheScriptDoes(StackcollapseCases.Case c) throws Exception {
+        Trace trace = ReferencePerfReader.read(StackcollapseCases.input(c.input(), dir));
+        check(trace, c);
+    }
+
+    static void check(Trace trace, StackcollapseCases.Case c) throws Exception {
+        StackcollapseCases.Warnings warnings = new StackcollapseCases.Warnings();
+        StringWriter out = new StringWriter();
+        FoldedWriter.write(trace, c.options(), out, warnings);
+        assertThat(out.toString()).isEqualTo(StackcollapseCases.expected(c.expected()));
+        assertThat(warnings.lines).isEqualTo(c.warning() == null ? List.of() : List.of(c.warning()));
+    }
+}

@@ -154,7 +154,8 @@ public final class JfrReader {
             }
         } catch (FileSystemException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {
+            // jdk.jfr's parser throws InternalError for some damaged type tables ("... is not a valid Java type").
             TraceFormatException failure = new TraceFormatException(source, 0, null,
                     "corrupt JFR recording: the JFR parser failed after " + parse.eventsRead + " events: "
                             + describe(e));

@@ -15,8 +15,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * The stackcollapse-perf.pl oracle cases: each perf input, the script's options, and the file in
  * {@code src/test/resources/collapse/} holding what the real script printed for them (see the
- * README there for the commands). Shared by the test against {@link ReferencePerfReader} and the
- * one against the real parser.
+ * README there for the commands). Run through the real parser by {@link StackcollapseParserTest}.
  */
 final class StackcollapseCases {
 

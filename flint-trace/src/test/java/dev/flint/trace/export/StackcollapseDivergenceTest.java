@@ -50,12 +50,6 @@ class StackcollapseDivergenceTest {
     }
 
     @Test
-    void flintDiffersOnlyAsDocumented() throws Exception {
-        Trace trace = ReferencePerfReader.read(StackcollapseCases.resource(INPUT));
-        assertThat(FoldedWriter.toString(trace, FoldedWriter.Options.DEFAULT)).isEqualTo(FLINT);
-    }
-
-    @Test
     void theRealParserDiffersOnlyAsDocumented() throws Exception {
         Trace trace = StackcollapseParserTest.read(StackcollapseCases.resource(INPUT));
         assertThat(FoldedWriter.toString(trace, FoldedWriter.Options.DEFAULT)).isEqualTo(FLINT);

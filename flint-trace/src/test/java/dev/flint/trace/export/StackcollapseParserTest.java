@@ -1,19 +1,24 @@
 package dev.flint.trace.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flint.trace.format.TraceFormatException;
+import dev.flint.trace.format.TraceReader;
 import dev.flint.trace.model.Trace;
-import java.lang.reflect.InvocationTargetException;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The stackcollapse-perf.pl oracle cases through the real perf parser,
- * {@code dev.flint.trace.format.TraceReader.read(Path)}: the same perf text must fold to the
- * script's output byte for byte. Called by reflection so that this module compiles while the
- * parser is being written (and skipped while it is absent).
+ * FoldedWriter against the real stackcollapse-perf.pl, on traces read by the real parser
+ * ({@link TraceReader#read(Path)}): for each input and option set, the output must be byte for
+ * byte what the script printed (the expected files in {@code src/test/resources/collapse/}), and
+ * the script's stderr warning must be reported.
  */
 class StackcollapseParserTest {
 
@@ -27,22 +32,19 @@ class StackcollapseParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void foldsAsTheScriptDoes(StackcollapseCases.Case c) throws Exception {
-        StackcollapseOracleTest.check(read(StackcollapseCases.input(c.input(), dir)), c);
+        check(read(StackcollapseCases.input(c.input(), dir)), c);
     }
 
-    /** The real parser's trace of {@code file}; the test is skipped while the parser is absent. */
-    static Trace read(Path file) throws Exception {
-        Class<?> reader;
-        try {
-            reader = Class.forName("dev.flint.trace.format.TraceReader");
-        } catch (ClassNotFoundException e) {
-            Assumptions.abort("waiting for the perf parser (dev.flint.trace.format.TraceReader)");
-            throw e;
-        }
-        try {
-            return (Trace) reader.getMethod("read", Path.class).invoke(null, file);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
+    static void check(Trace trace, StackcollapseCases.Case c) throws Exception {
+        StackcollapseCases.Warnings warnings = new StackcollapseCases.Warnings();
+        StringWriter out = new StringWriter();
+        FoldedWriter.write(trace, c.options(), out, warnings);
+        assertThat(out.toString()).isEqualTo(StackcollapseCases.expected(c.expected()));
+        assertThat(warnings.lines).isEqualTo(c.warning() == null ? List.of() : List.of(c.warning()));
+    }
+
+    /** The real parser's trace of {@code file}. */
+    static Trace read(Path file) throws IOException, TraceFormatException {
+        return TraceReader.read(file);
     }
 }

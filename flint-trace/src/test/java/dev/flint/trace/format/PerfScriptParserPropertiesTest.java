@@ -1,6 +1,11 @@
 package dev.flint.trace.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.flint.trace.model.FrameKind;
 import dev.flint.trace.model.SampleStore;
@@ -9,26 +14,47 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.QuickTheory;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Properties of the text parsers: (a) random well-formed {@code perf script} traces, written the
  * way perf writes them in one of its styles, read back to exactly what was generated; (b) the
- * same for folded stacks; (c) random and mutated inputs never make a parser throw anything but
- * {@link TraceFormatException}, nor run long ({@link TryTimeout}).
+ * same for folded stacks; (c) random, truncated and mutated inputs never make a parser throw
+ * anything but {@link TraceFormatException}, nor run long ({@link TryTimeout}).
+ *
+ * <p>Properties are checked with QuickTheories, which shrinks a failing case before reporting it
+ * (with the seed). Each property has a fixed seed, so that a build is reproducible; run with
+ * {@code -DQT_SEED=n} to explore another one (the seed a failure reports reproduces it).
  */
 class PerfScriptParserPropertiesTest {
+
+    /** The bound of one case; a case that takes longer fails. */
+    private static final Duration PER_TRY = Duration.ofSeconds(5);
+
+    /** How long a failing case is shrunk at most (it may hang up to {@link #PER_TRY} per attempt). */
+    private static final Duration SHRINKING = Duration.ofSeconds(20);
+
+    /** Failed assumptions ({@link Gen#assuming}) allowed in generating one case: generators filter. */
+    private static final int GENERATE_ATTEMPTS = 100_000;
+
+    /** QuickTheories with {@code examples} cases and this property's own fixed seed, unless QT_SEED is set. */
+    private static QuickTheory qt(int examples, long seed) {
+        QuickTheory qt = QuickTheory.qt().withExamples(examples).withGenerateAttempts(GENERATE_ATTEMPTS);
+        return System.getProperty("QT_SEED") == null ? qt.withFixedSeed(seed) : qt;
+    }
+
+    private static TryTimeout bound() {
+        return TryTimeout.of(PER_TRY, SHRINKING);
+    }
 
     /** The generated model of a perf frame; {@code module} null when the style writes none. */
     record Frame(String address, String symbol, String offset, String module) {
@@ -110,9 +136,13 @@ class PerfScriptParserPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
-    @TryTimeout(millis = 5_000)
-    void wellFormedPerfScriptReadsBackExactly(@ForAll("perfCases") PerfCase c) throws Exception {
+    @Test
+    void wellFormedPerfScriptReadsBackExactly() {
+        TryTimeout bound = bound();
+        qt(300, 0x5eed_0001L).forAll(perfCases()).checkAssert(c -> bound.run(() -> readsBackExactly(c)));
+    }
+
+    private static void readsBackExactly(PerfCase c) throws Exception {
         String text = c.text();
         Trace t = TraceRows.perf(text, 37);
         SampleStore s = t.samples();
@@ -142,69 +172,77 @@ class PerfScriptParserPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
-    @TryTimeout(millis = 5_000)
-    void foldedReadsBackExactly(@ForAll("foldedCases") List<FoldedLine> lines, @ForAll boolean crlf) throws Exception {
-        StringBuilder text = new StringBuilder();
-        for (FoldedLine line : lines) {
-            text.append(line.text()).append(crlf ? "\r\n" : "\n");
-        }
-        Trace t = TraceRows.folded(text.toString());
-        assertThat(t.samples().size()).isEqualTo(lines.size());
+    @Test
+    void foldedReadsBackExactly() {
+        TryTimeout bound = bound();
+        qt(300, 0x5eed_0002L).forAll(foldedCases(), booleans().all())
+                .checkAssert((lines, crlf) -> bound.run(() -> foldedReadsBack(lines, crlf)));
+    }
+
+    private static void foldedReadsBack(List<FoldedLine> lines, boolean crlf) throws Exception {
+        String text = foldedText(lines, crlf ? "\r\n" : "\n");
+        Trace t = TraceRows.folded(text);
+        assertThat(t.samples().size()).as(text).isEqualTo(lines.size());
         for (int row = 0; row < lines.size(); row++) {
             FoldedLine line = lines.get(row);
-            assertThat(TraceRows.names(t, row)).as(text.toString()).isEqualTo(line.names());
-            assertThat(TraceRows.kinds(t, row)).as(text.toString()).isEqualTo(line.kinds());
-            assertThat(t.samples().weight(row)).isEqualTo(line.count());
-            assertThat(t.samples().count(row)).isEqualTo((int) Math.min(line.count(), Integer.MAX_VALUE));
-            assertThat(t.samples().time(row)).isEqualTo(SampleStore.NO_TIME);
+            assertThat(TraceRows.names(t, row)).as(text).isEqualTo(line.names());
+            assertThat(TraceRows.kinds(t, row)).as(text).isEqualTo(line.kinds());
+            assertThat(t.samples().weight(row)).as(text).isEqualTo(line.count());
+            assertThat(t.samples().count(row)).as(text).isEqualTo((int) Math.min(line.count(), Integer.MAX_VALUE));
+            assertThat(t.samples().time(row)).as(text).isEqualTo(SampleStore.NO_TIME);
         }
     }
 
-    @Property(tries = 400)
-    @TryTimeout(millis = 5_000)
-    void anyBytesFailOnlyWithTraceFormatException(@ForAll @Size(max = 3000) byte[] bytes) {
-        readEveryWay(bytes);
-    }
-
-    @Property(tries = 300)
-    @TryTimeout(millis = 5_000)
-    void mutatedPerfScriptFailsOnlyWithTraceFormatException(@ForAll("perfCases") PerfCase c,
-                                                             @ForAll("mutations") List<Mutation> mutations,
-                                                             @ForAll boolean gzip) throws IOException {
-        byte[] bytes = c.text().getBytes(StandardCharsets.UTF_8);
-        if (gzip) {
-            bytes = gzip(bytes);
-        }
-        for (Mutation m : mutations) {
-            bytes = m.apply(bytes);
-        }
-        readEveryWay(bytes);
-    }
-
-    @Property(tries = 200)
-    @TryTimeout(millis = 5_000)
-    void mutatedFoldedFailsOnlyWithTraceFormatException(@ForAll("foldedCases") List<FoldedLine> lines,
-                                                        @ForAll("mutations") List<Mutation> mutations) {
+    private static String foldedText(List<FoldedLine> lines, String nl) {
         StringBuilder text = new StringBuilder();
         for (FoldedLine line : lines) {
-            text.append(line.text()).append('\n');
+            text.append(line.text()).append(nl);
         }
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        for (Mutation m : mutations) {
-            bytes = m.apply(bytes);
-        }
-        readEveryWay(bytes);
+        return text.toString();
     }
 
-    @Property(tries = 100)
-    @TryTimeout(millis = 5_000)
-    void truncatedPerfScriptFailsOnlyWithTraceFormatException(@ForAll("perfCases") PerfCase c,
-                                                              @ForAll @IntRange(max = 100) int percent) {
-        byte[] bytes = c.text().getBytes(StandardCharsets.UTF_8);
-        byte[] cut = new byte[bytes.length * percent / 100];
-        System.arraycopy(bytes, 0, cut, 0, cut.length);
-        readEveryWay(cut);
+    @Test
+    void anyBytesFailOnlyWithTraceFormatException() {
+        TryTimeout bound = bound();
+        qt(400, 0x5eed_0003L).forAll(byteArrays(3000)).checkAssert(bytes -> bound.run(() -> readEveryWay(bytes)));
+    }
+
+    @Test
+    void mutatedPerfScriptFailsOnlyWithTraceFormatException() {
+        TryTimeout bound = bound();
+        qt(300, 0x5eed_0004L).forAll(perfCases(), mutations(), booleans().all())
+                .checkAssert((c, mutations, gzip) -> bound.run(() -> {
+                    byte[] bytes = c.text().getBytes(StandardCharsets.UTF_8);
+                    if (gzip) {
+                        bytes = gzip(bytes);
+                    }
+                    for (Mutation m : mutations) {
+                        bytes = m.apply(bytes);
+                    }
+                    readEveryWay(bytes);
+                }));
+    }
+
+    @Test
+    void mutatedFoldedFailsOnlyWithTraceFormatException() {
+        TryTimeout bound = bound();
+        qt(200, 0x5eed_0005L).forAll(foldedCases(), mutations()).checkAssert((lines, mutations) -> bound.run(() -> {
+            byte[] bytes = foldedText(lines, "\n").getBytes(StandardCharsets.UTF_8);
+            for (Mutation m : mutations) {
+                bytes = m.apply(bytes);
+            }
+            readEveryWay(bytes);
+        }));
+    }
+
+    @Test
+    void truncatedPerfScriptFailsOnlyWithTraceFormatException() {
+        TryTimeout bound = bound();
+        qt(100, 0x5eed_0006L).forAll(perfCases(), integers().between(0, 100))
+                .checkAssert((c, percent) -> bound.run(() -> {
+                    byte[] bytes = c.text().getBytes(StandardCharsets.UTF_8);
+                    readEveryWay(Arrays.copyOf(bytes, bytes.length * percent / 100));
+                }));
     }
 
     /** Reads {@code bytes} by content, and with each text parser directly: only TraceFormatException may come out. */
@@ -242,10 +280,25 @@ class PerfScriptParserPropertiesTest {
 
     // --- generators ---------------------------------------------------------------------------
 
-    @Provide
-    Arbitrary<PerfCase> perfCases() {
-        return styles().flatMap(style -> Combinators.combine(samples(style), Arbitraries.of("cpu-clock", "cycles:ppp"))
-                .as((samples, headerEvent) -> new PerfCase(style, withIncreasingTimes(style, samples), headerEvent)));
+    /** Strings of {@code min} to {@code max} characters drawn from {@code alphabet}. */
+    private static Gen<String> strings(String alphabet, int min, int max) {
+        return lists().of(integers().between(0, alphabet.length() - 1).map(alphabet::charAt)).ofSizeBetween(min, max)
+                .map(chars -> {
+                    StringBuilder out = new StringBuilder(chars.size());
+                    chars.forEach(out::append);
+                    return out.toString();
+                });
+    }
+
+    private static Gen<byte[]> byteArrays(int maxLength) {
+        return Generate.byteArrays(integers().between(0, maxLength), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE,
+                (byte) 0)).describedAs(Arrays::toString);
+    }
+
+    static Gen<PerfCase> perfCases() {
+        return styles().<PerfCase>flatMap(style -> samples(style).zip(arbitrary().pick("cpu-clock", "cycles:ppp"),
+                        (samples, headerEvent) -> new PerfCase(style, withIncreasingTimes(style, samples), headerEvent)))
+                .describedAs(c -> c + "\n" + c.text());
     }
 
     /** The generated gaps as strictly increasing timestamps, so that the builder's sort keeps file order. */
@@ -261,77 +314,67 @@ class PerfScriptParserPropertiesTest {
         return out;
     }
 
-    private Arbitrary<Style> styles() {
-        Arbitrary<Boolean> b = Arbitraries.of(true, false);
-        return Combinators.combine(b, b, b, b, b, b, b, b).flatAs((header, crlf, timed, nanos, pid, cpu, period, events) ->
-                Combinators.combine(b, b, Arbitraries.of("\t", "", "    "), b).as((inlineIp, modules, indent, finalBlank) ->
-                        // perf writes -G lines with an event name; untimed lines need one to be recognised
-                        new Style(header, crlf, timed, nanos, pid, cpu, period, events || inlineIp || !timed, inlineIp,
-                                modules, indent, finalBlank)));
+    private static Gen<Style> styles() {
+        return lists().of(booleans().all()).ofSize(11).zip(arbitrary().pick("\t", "", "    "), (b, indent) -> {
+            boolean timed = b.get(2);
+            boolean inlineIp = b.get(8);
+            // perf writes -G lines with an event name; untimed lines need one to be recognised
+            return new Style(b.get(0), b.get(1), timed, b.get(3), b.get(4), b.get(5), b.get(6),
+                    b.get(7) || inlineIp || !timed, inlineIp, b.get(9), indent, b.get(10));
+        });
     }
 
-    private Arbitrary<List<Sample>> samples(Style style) {
-        Arbitrary<String> event = style.events
-                ? Arbitraries.of("cpu-clock", "cpu-clock:pppH", "cycles:ppp", "instructions:u", "sched:sched_switch")
-                : Arbitraries.just(null);
-        Arbitrary<List<Frame>> frames = frame(style).list().ofMinSize(style.inlineIp ? 1 : 0)
-                .ofMaxSize(style.inlineIp ? 1 : 8);
-        Arbitrary<Sample> sample = Combinators.combine(comm(style), Arbitraries.integers().between(-1, 4_194_304),
-                        Arbitraries.integers().between(-1, 4_194_304), Arbitraries.integers().between(0, 255),
-                        Arbitraries.longs().between(0, 3), Arbitraries.longs().between(0, 999_999),
-                        Arbitraries.longs().between(0, 99_999_999_999L), event)
-                .as((comm, pid, tid, cpu, seconds, fraction, period, ev) -> new Sample(comm, pid, tid, cpu, seconds,
-                        style.nanos ? fraction * 1000 + fraction % 1000 : fraction, period, ev, List.of()));
-        return Combinators.combine(sample.list().ofMaxSize(12), frames.list().ofSize(12))
-                .as((list, frameLists) -> {
-                    List<Sample> out = new ArrayList<>();
-                    for (int i = 0; i < list.size(); i++) {
-                        Sample s = list.get(i);
-                        out.add(new Sample(s.comm, s.pid, s.tid, s.cpu, s.seconds, s.fraction, s.period, s.event,
-                                frameLists.get(i)));
-                    }
-                    return out;
-                });
+    private static Gen<List<Sample>> samples(Style style) {
+        Gen<String> event = style.events
+                ? arbitrary().pick("cpu-clock", "cpu-clock:pppH", "cycles:ppp", "instructions:u", "sched:sched_switch")
+                : Generate.constant((String) null);
+        Gen<List<Frame>> frames = lists().of(frame(style)).ofSizeBetween(style.inlineIp ? 1 : 0, style.inlineIp ? 1 : 8);
+        Gen<Sample> sample = comm(style)
+                .zip(integers().between(-1, 4_194_304), integers().between(-1, 4_194_304), integers().between(0, 255),
+                        (comm, pid, tid, cpu) -> new Sample(comm, pid, tid, cpu, 0, 0, 0, null, List.of()))
+                .zip(longs().between(0, 3), longs().between(0, 999_999), longs().between(0, 99_999_999_999L), event,
+                        (s, seconds, fraction, period, ev) -> new Sample(s.comm, s.pid, s.tid, s.cpu, seconds,
+                                style.nanos ? fraction * 1000 + fraction % 1000 : fraction, period, ev, List.of()))
+                .zip(frames, (s, f) -> new Sample(s.comm, s.pid, s.tid, s.cpu, s.seconds, s.fraction, s.period, s.event,
+                        f));
+        return lists().of(sample).ofSizeBetween(0, 12);
     }
 
     /** Command names: up to 15 characters, spaces and digits included, as perf prints them. */
-    private Arbitrary<String> comm(Style style) {
-        return Arbitraries.strings().withChars("abcxyzQ0129 /:._-#").ofMinLength(1).ofMaxLength(15)
-                .filter(c -> !c.startsWith(" ") && !c.endsWith(" ") && !c.startsWith("#") && !c.contains(": ")
+    private static Gen<String> comm(Style style) {
+        return strings("abcxyzQ0129 /:._-#", 1, 15)
+                .assuming(c -> !c.startsWith(" ") && !c.endsWith(" ") && !c.startsWith("#") && !c.contains(": ")
                         && !c.endsWith(":"))
                 // without a timestamp, "worker 5 1234 cpu-clock:" has no anchor telling comm from tid
-                .filter(c -> style.timed || style.cpu || !c.substring(c.lastIndexOf(' ') + 1).matches("-?[0-9/]+"));
+                .assuming(c -> style.timed || style.cpu || !c.substring(c.lastIndexOf(' ') + 1).matches("-?[0-9/]+"));
     }
 
-    private Arbitrary<Frame> frame(Style style) {
-        Arbitrary<String> address = Arbitraries.oneOf(
-                Arbitraries.strings().withChars("0123456789abcdef").ofMinLength(1).ofMaxLength(12),
-                Arbitraries.strings().withChars("0123456789abcdef").ofLength(8).map(s -> "ffffffff" + s));
-        Arbitrary<String> offset = Arbitraries.oneOf(Arbitraries.just(""),
-                Arbitraries.strings().withChars("0123456789abcdef").ofMinLength(1).ofMaxLength(8).map(h -> "+0x" + h));
-        Arbitrary<String> module = style.modules
-                ? Arbitraries.of("/tmp/perf-123.map", "[kernel.kallsyms]", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+    private static Gen<Frame> frame(Style style) {
+        String hex = "0123456789abcdef";
+        Gen<String> address = strings(hex, 1, 12).mix(strings(hex, 8, 8).map(s -> "ffffffff" + s));
+        Gen<String> offset = Generate.constant("").mix(strings(hex, 1, 8).map(h -> "+0x" + h));
+        Gen<String> module = style.modules
+                ? arbitrary().pick("/tmp/perf-123.map", "[kernel.kallsyms]", "/usr/lib/x86_64-linux-gnu/libc.so.6",
                         "[unknown]", "/memfd:doublemapper (deleted)", "[vdso]", "/opt/My App/lib (x86).so", "//anon",
                         "[nf_conntrack_ipv4]", "/lib/modules/6.1/vmlinux")
-                : Arbitraries.just(null);
-        return Combinators.combine(address, symbol(style), offset, module)
-                .as((a, sym, off, m) -> new Frame(a, sym, sym.isEmpty() ? "" : off, m));
+                : Generate.constant((String) null);
+        return address.zip(symbol(style), offset, module,
+                (a, sym, off, m) -> new Frame(a, sym, sym.isEmpty() ? "" : off, m));
     }
 
     /** Symbols of every language perf meets: C++ arguments and operators, Java, Go, Rust, JIT stubs. */
-    private Arbitrary<String> symbol(Style style) {
-        Arbitrary<String> part = Arbitraries.oneOf(
-                Arbitraries.strings().withChars("abcdefXYZ_0123456789").ofMinLength(1).ofMaxLength(10),
-                Arbitraries.of("::", "(", ")", " ", "<", ">", "*", "&", ", ", "$", "/", ".", "[", "]", "+", "-", ";",
+    private static Gen<String> symbol(Style style) {
+        Gen<String> part = strings("abcdefXYZ_0123456789", 1, 10).mix(
+                arbitrary().pick("::", "(", ")", " ", "<", ">", "*", "&", ", ", "$", "/", ".", "[", "]", "+", "-", ";",
                         "@@GLIBC_2.3.2", "operator+", "operator()", "(anonymous namespace)", "Ljava/io/OutputStream;",
                         "(long)", "StubRoutines (1)", "[unknown]", "{{closure}}", "=", "'", "\"", "%", "1.5", ":"));
-        return part.list().ofMinSize(0).ofMaxSize(6).map(parts -> String.join("", parts))
-                .filter(s -> s.isEmpty() || (!s.startsWith(" ") && !s.endsWith(" ")))
-                .filter(s -> !s.contains(": ") && !s.endsWith(":") && !s.contains("->"))
+        return lists().of(part).ofSizeBetween(0, 6).map(parts -> String.join("", parts))
+                .assuming(s -> s.isEmpty() || (!s.startsWith(" ") && !s.endsWith(" ")))
+                .assuming(s -> !s.contains(": ") && !s.endsWith(":") && !s.contains("->"))
                 // an offset-like end would be cut as perf's offset
-                .filter(s -> !s.matches(".*\\+0x[0-9a-fA-F]+"))
+                .assuming(s -> !s.matches(".*\\+0x[0-9a-fA-F]+"))
                 // without a module, a symbol's last "(...)" would read as one
-                .filter(s -> style.modules || !s.endsWith(")"));
+                .assuming(s -> style.modules || !s.endsWith(")"));
     }
 
     record FoldedLine(List<String> names, List<FrameKind> kinds, List<String> suffixes,
@@ -349,33 +392,34 @@ class PerfScriptParserPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<FoldedLine>> foldedCases() {
-        Arbitrary<String> name = Arbitraries.strings().withChars("abcXYZ019 ./$()<>[]_:-").ofMinLength(1).ofMaxLength(12)
-                .filter(s -> !s.startsWith(" ") && !s.endsWith(" ") && !s.startsWith("#"))
-                .filter(s -> !s.matches(".*_\\[.\\]"))
+    /** A folded frame: its name, and which annotation suffix follows it (0: none). */
+    record FoldedFrame(String name, int suffix) {
+
+        private static final String[] SUFFIXES = {"", "_[k]", "_[j]", "_[i]", "_[0]", "_[1]", "_[w]"};
+        private static final FrameKind[] KINDS = {FrameKind.USER, FrameKind.KERNEL, FrameKind.JIT, FrameKind.INLINED,
+                FrameKind.INTERPRETED, FrameKind.JIT, FrameKind.USER};
+    }
+
+    static Gen<List<FoldedLine>> foldedCases() {
+        Gen<String> name = strings("abcXYZ019 ./$()<>[]_:-", 1, 12)
+                .assuming(s -> !s.startsWith(" ") && !s.endsWith(" ") && !s.startsWith("#"))
+                .assuming(s -> !s.matches(".*_\\[.\\]"))
                 // "worker 5" as the leaf of a first line reads as a differential file
-                .filter(s -> !s.matches("(.* )?[0-9]+(\\.[0-9]+)?"));
-        Arbitrary<Integer> suffix = Arbitraries.integers().between(0, 6);
-        Arbitrary<FoldedLine> line = Combinators.combine(Combinators.combine(name, suffix).as(List::<Object>of).list()
-                        .ofMinSize(1).ofMaxSize(10), Arbitraries.oneOf(Arbitraries.longs().between(0, 1000),
-                        Arbitraries.longs().between(0, 10_000_000_000_000L)))
-                .as((frames, count) -> {
-                    List<String> names = new ArrayList<>();
-                    List<FrameKind> kinds = new ArrayList<>();
-                    List<String> suffixes = new ArrayList<>();
-                    for (List<Object> f : frames) {
-                        names.add((String) f.get(0));
-                        int k = (Integer) f.get(1);
-                        suffixes.add(new String[] {"", "_[k]", "_[j]", "_[i]", "_[0]", "_[1]", "_[w]"}[k]);
-                        kinds.add(new FrameKind[] {FrameKind.USER,
-                                FrameKind.KERNEL, FrameKind.JIT,
-                                FrameKind.INLINED, FrameKind.INTERPRETED,
-                                FrameKind.JIT, FrameKind.USER}[k]);
-                    }
-                    return new FoldedLine(names, kinds, suffixes, count);
-                });
-        return line.list().ofMaxSize(15);
+                .assuming(s -> !s.matches("(.* )?[0-9]+(\\.[0-9]+)?"));
+        Gen<FoldedFrame> frame = name.zip(integers().between(0, FoldedFrame.SUFFIXES.length - 1), FoldedFrame::new);
+        Gen<Long> count = longs().between(0, 1000).mix(longs().between(0, 10_000_000_000_000L));
+        Gen<FoldedLine> line = lists().of(frame).ofSizeBetween(1, 10).zip(count, (frames, n) -> {
+            List<String> names = new ArrayList<>();
+            List<FrameKind> kinds = new ArrayList<>();
+            List<String> suffixes = new ArrayList<>();
+            for (FoldedFrame f : frames) {
+                names.add(f.name());
+                suffixes.add(FoldedFrame.SUFFIXES[f.suffix()]);
+                kinds.add(FoldedFrame.KINDS[f.suffix()]);
+            }
+            return new FoldedLine(names, kinds, suffixes, n);
+        });
+        return lists().of(line).ofSizeBetween(0, 15).describedAs(lines -> lines + "\n" + foldedText(lines, "\n"));
     }
 
     /** One random edit of a byte array: replace, insert or delete a byte, or cut the array. */
@@ -414,12 +458,11 @@ class PerfScriptParserPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        Arbitrary<Byte> interesting = Arbitraries.oneOf(Arbitraries.bytes(),
-                Arbitraries.of((byte) '\n', (byte) ' ', (byte) '\t', (byte) ':', (byte) '(', (byte) ')', (byte) '#',
+    static Gen<List<Mutation>> mutations() {
+        Gen<Byte> interesting = Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0).mix(
+                arbitrary().pick((byte) '\n', (byte) ' ', (byte) '\t', (byte) ':', (byte) '(', (byte) ')', (byte) '#',
                         (byte) '[', (byte) '.', (byte) '0', (byte) '9', (byte) ';', (byte) '\r', (byte) 0));
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers(), interesting)
-                .as(Mutation::new).list().ofMinSize(1).ofMaxSize(8);
+        return lists().of(integers().between(0, 3).zip(integers().all(), interesting, Mutation::new))
+                .ofSizeBetween(1, 8);
     }
 }

@@ -42,7 +42,7 @@ copy_flint "$ROOT/flint-cli/target/flint-cli.jar" "$TMP/flint"
 flint_java trace-engine
 CP="$(ls "$TMP"/flint/lib/flint-trace-*.jar):$(ls "$TMP"/flint/lib/jackson-core-*.jar)"
 # The JVM flags ./flint gives a trace command.
-TRACE_JVM=(--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+TRACE_JVM=(--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseParallelGC)
 
 log "generating the perf files from $(basename "$RECORDING")"
 python3 "$BENCH/trace/generate-perf.py" "$RECORDING" "$TMP/73mb.perf" --mb 73 >&2

@@ -111,7 +111,6 @@ public final class CollapseNames {
     private static final Pattern FRAME_LINE = Pattern.compile("^\\s*(\\w+)\\s*(.+) \\((.*)\\)", Pattern.DOTALL);
     /** The script's event-line pattern: a lazy command name of at least two characters, then the ids. */
     private static final Pattern EVENT_LINE = Pattern.compile("^(\\S.+?)\\s+(\\d+)/*(\\d+)*\\s+", Pattern.DOTALL);
-    private static final Pattern GO_METHOD = Pattern.compile("\\.\\(.*\\)\\.", Pattern.DOTALL);
     private static final Pattern PERF_MAP = Pattern.compile("/tmp/perf-\\d+\\.map");
     private static final String ANONYMOUS_NAMESPACE = "anonymous namespace)";
     private static final String[] NONE = new String[0];
@@ -205,22 +204,63 @@ public final class CollapseNames {
      */
     static String[] chain(List<String> names, String module, boolean headless, boolean javaProcess,
                           Options options) {
-        String line = "0 " + String.join("->", names) + (module.isEmpty() ? "" : " (" + module + ")");
-        Matcher m = FRAME_LINE.matcher(line);
-        if (!m.find()) {
-            return NONE; // "Unrecognized line"
+        String joined = String.join("->", names);
+        String line = "0 " + joined + (module.isEmpty() ? "" : " (" + module + ")");
+        String rawfunc;
+        String mod;
+        if (!joined.isEmpty() && !Character.isWhitespace(joined.charAt(0))) {
+            // FRAME_LINE, by hand: it runs once per distinct frame, and the regex backtracks. With the
+            // name starting at index 2, (.+) is up to the last " (" that has a ")" after it, and
+            // (.*) up to the last ")".
+            int close = line.lastIndexOf(')');
+            int open = close < 0 ? -1 : line.lastIndexOf(" (", close - 2);
+            if (open <= 2) {
+                return NONE; // "Unrecognized line"
+            }
+            rawfunc = line.substring(2, open);
+            mod = line.substring(open + 2, close);
+        } else {
+            Matcher m = FRAME_LINE.matcher(line);
+            if (!m.find()) {
+                return NONE; // "Unrecognized line"
+            }
+            rawfunc = m.group(2);
+            mod = m.group(3);
         }
-        String rawfunc = m.group(2);
-        String mod = m.group(3);
         // The script strips a trailing +0x offset here; the parser already has.
         if (rawfunc.startsWith("(")) {
             return NONE; // "skip process names"
         }
-        String[] parts = rawfunc.split("->");
+        String[] parts = splitInlined(rawfunc);
         for (int i = 0; i < parts.length; i++) {
             parts[i] = tidy(parts[i], mod, i > 0 || headless, javaProcess, options);
         }
         return parts;
+    }
+
+    /** Perl's {@code split /->/}: the parts between arrows, trailing empty parts dropped. */
+    private static String[] splitInlined(String rawfunc) {
+        if (!rawfunc.contains("->")) {
+            return new String[] {rawfunc};
+        }
+        List<String> parts = new ArrayList<>();
+        int from = 0;
+        for (int at = rawfunc.indexOf("->"); at >= 0; at = rawfunc.indexOf("->", from)) {
+            parts.add(rawfunc.substring(from, at));
+            from = at + 2;
+        }
+        parts.add(rawfunc.substring(from));
+        int n = parts.size();
+        while (n > 0 && parts.get(n - 1).isEmpty()) {
+            n--;
+        }
+        return parts.subList(0, n).toArray(new String[0]);
+    }
+
+    /** The script's Go-method test {@code /\.\(.*\)\./}, by hand: a {@code .(} with a {@code ).} somewhere after it. */
+    private static boolean isGoMethod(String func) {
+        int open = func.indexOf(".(");
+        return open >= 0 && func.lastIndexOf(").") >= open + 2;
     }
 
     private static String tidy(String func, String mod, boolean inlined, boolean javaProcess, Options options) {
@@ -228,7 +268,7 @@ public final class CollapseNames {
             func = mod.equals("[unknown]") ? "[unknown]" : "[" + mod.substring(mod.lastIndexOf('/') + 1) + "]";
         }
         func = func.replace(';', ':');
-        if (!GO_METHOD.matcher(func).find()) {
+        if (!isGoMethod(func)) {
             func = cutArguments(func);
         }
         if (func.indexOf('"') >= 0 || func.indexOf('\'') >= 0) {

@@ -198,7 +198,14 @@ public final class FoldedWriter {
         }
 
         List<String> keys = new ArrayList<>(folded.keySet());
-        keys.sort(FoldedWriter::compareCodePoints);
+        // UTF-16 order is code point (so UTF-8 byte) order unless a surrogate is involved; then,
+        // and only then, the slower comparison is needed.
+        // A line is made of frame and process names: scanning those is cheaper than scanning every line.
+        boolean surrogates = processes.stream().anyMatch(FoldedWriter::hasSurrogate);
+        for (int f = 0; f < frames.size() && !surrogates; f++) {
+            surrogates = hasSurrogate(frames.name(f)) || hasSurrogate(frames.module(f));
+        }
+        keys.sort(surrogates ? FoldedWriter::compareCodePoints : String::compareTo);
         LinkedHashMap<String, Long> out = new LinkedHashMap<>();
         for (String k : keys) {
             out.put(k, folded.get(k)[0]);
@@ -261,6 +268,15 @@ public final class FoldedWriter {
     }
 
     /** Perl's {@code cmp} on the UTF-8 bytes: code point order. */
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static int compareCodePoints(String a, String b) {
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {

@@ -138,6 +138,11 @@ public final class FlintHost implements AutoCloseable {
         return frontDoor.port();
     }
 
+    /** Connections open to the front door now. */
+    public int openConnections() {
+        return frontDoor.openConnections();
+    }
+
     public String address() {
         return options.address();
     }

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param keysUnavailable why there is no key store, for the 409 of the key endpoints
  * @param throttles       each throttled function's throttle, by identity
  * @param port            the front door's port, for URLs and for running HTTP functions through it
+ * @param openConnections how many connections are open now
  */
 public record AdminContext(
         FunctionApp app,
@@ -31,4 +32,5 @@ public record AdminContext(
         FailureResponses failures,
         Map<FunctionDefinition, FunctionThrottle> throttles,
         Instant startedAt,
-        int port) {}
+        int port,
+        java.util.function.IntSupplier openConnections) {}

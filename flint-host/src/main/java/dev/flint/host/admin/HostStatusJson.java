@@ -40,6 +40,8 @@ final class HostStatusJson {
         flint.put("keysEnforced", context.authorizer().enforced());
         flint.put("developerMode", context.failures().developerMode());
         flint.put("startedAt", context.startedAt().toString());
+        flint.put("openConnections", context.openConnections().getAsInt());
+        flint.put("maxConnections", context.options().limits().maxConnections());
         status.set("handler", handler(context));
         ArrayNode functions = status.putArray("functions");
         for (FunctionDefinition fn : context.app().functions()) {

@@ -29,9 +29,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FrontDoor {
 
     private final int port;
+    private final AtomicInteger openConnections;
 
-    private FrontDoor(int port) {
+    private FrontDoor(int port, AtomicInteger openConnections) {
         this.port = port;
+        this.openConnections = openConnections;
+    }
+
+    /** Connections open now, over every event loop. */
+    public int openConnections() {
+        return openConnections.get();
     }
 
     /**
@@ -47,9 +54,9 @@ public final class FrontDoor {
         Authorizer authorizer = new Authorizer(options.keysEnforced(),
                 keys.<java.util.function.Supplier<AccessKeys>>map(store -> store::current).orElse(() -> none));
         FailureResponses failures = new FailureResponses(options.developerModeOn());
-        AdminContext admin = new AdminContext(app, options, Optional.ofNullable(supervisor), keys, keysUnavailable,
-                authorizer, failures, throttles(app), Instant.now(), port);
         AtomicInteger openConnections = new AtomicInteger();
+        AdminContext admin = new AdminContext(app, options, Optional.ofNullable(supervisor), keys, keysUnavailable,
+                authorizer, failures, throttles(app), Instant.now(), port, openConnections::get);
         try {
             await(vertx.deployVerticle(() -> new FrontDoorVerticle(routes, supervisor, admin, cors, openConnections),
                     new DeploymentOptions().setInstances(options.eventLoops())));
@@ -60,7 +67,7 @@ public final class FrontDoor {
                     : String.valueOf(cause.getMessage());
             throw new HostStartException("Flint cannot listen on " + options.address() + ":" + port + ": " + reason, cause);
         }
-        return new FrontDoor(port);
+        return new FrontDoor(port, openConnections);
     }
 
     /** A throttle for each served HTTP function when host.json sets a limit; none otherwise. */

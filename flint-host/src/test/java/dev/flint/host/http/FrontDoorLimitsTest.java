@@ -290,7 +290,10 @@ class FrontDoorLimitsTest {
                 HostOptions.defaults().withLimits(FrontDoorLimits.DEFAULTS.withMaxConnections(2)))) {
             capped.awaitHandler();
             int port = capped.host().port();
-            try (Raw first = Raw.connect(port); Raw second = Raw.connect(port)) {
+            // One at a time, each counted before the next: the event loops accept in no fixed order,
+            // and the test must know which connection is the one past the cap.
+            try (Raw first = Raw.connect(port); Raw second = awaitCounted(capped, 1, () -> Raw.connect(port))) {
+                awaitCounted(capped, 2, () -> null);
                 try (Raw third = Raw.connect(port)) {
                     assertThat(third.readToEof(WAIT)).as("two are open, silent or not: closed at once").isZero();
                 }
@@ -305,6 +308,22 @@ class FrontDoorLimitsTest {
             }
             assertThat(firstAdmittedRequest(port).status()).isEqualTo(200);
         }
+    }
+
+    private interface Connect {
+        Raw open() throws IOException;
+    }
+
+    /** Waits (bounded) until the host counts {@code open} connections, then opens the next one. */
+    private static Raw awaitCounted(RunningHost host, int open, Connect next) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (host.host().openConnections() < open) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the host counts " + host.host().openConnections() + " connections, not " + open);
+            }
+            Thread.sleep(5);
+        }
+        return next.open();
     }
 
     /** A GET on new connections until one is not refused by the cap (bounded). */

@@ -21,7 +21,14 @@ public final class FlintCommand implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new FlintCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new FlintCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
+                    if (error instanceof UserError) {
+                        commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + error.getMessage());
+                        return 2;
+                    }
+                    throw error;
+                });
     }
 
     @Override

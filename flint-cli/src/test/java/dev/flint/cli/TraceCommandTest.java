@@ -106,6 +106,37 @@ class TraceCommandTest {
     }
 
     @Test
+    void invocationsSelectTheirSamplesAndLineUpInTheInvocationHeatMap() throws Exception {
+        // The java fixture runs from 268.010080 s: 20 invocations of 200 ms, one every 500 ms.
+        StringBuilder lines = new StringBuilder("# id start-ns end-ns\n");
+        for (int i = 0; i < 20; i++) {
+            long start = 268_010_080_000L + i * 500_000_000L;
+            lines.append("inv").append(i).append(' ').append(start).append(' ').append(start + 200_000_000L).append('\n');
+        }
+        Path invocations = dir.resolve("invocations.txt");
+        Files.writeString(invocations, lines);
+
+        JsonNode graph = JSON.readTree(ran("trace", "flame", "--format", "json", "--invocations", invocations.toString(),
+                fixture("java-loop-200hz.perf.gz").toString()).stdout());
+        long inside = graph.path("samples").asLong();
+        assertThat(inside).as("about 40 %% of 2,002 samples fall inside").isBetween(600L, 1000L);
+
+        String map = ran("trace", "heatmap", "--by-invocation", "--rows", "8", "--invocations", invocations.toString(),
+                fixture("java-loop-200hz.perf.gz").toString()).stdout();
+        assertThat(map).startsWith(inside + " samples in 20 invocations");
+        assertThat(map.lines().filter(l -> l.contains(" ms |")).count()).isEqualTo(8);
+        assertThat(map.lines().filter(l -> l.contains(" ms |")).findFirst().orElseThrow())
+                .as("a column per invocation").matches(".*\\|.{20}$");
+
+        Path bad = dir.resolve("bad.txt");
+        Files.writeString(bad, "inv0 1 2\ninv1 x 3\n");
+        ChildProcess refused = flint.run("trace", "flame", "--invocations", bad.toString(),
+                fixture("java-loop-200hz.perf.gz").toString());
+        assertThat(refused.awaitExit(EXIT)).isEqualTo(2);
+        assertThat(refused.stderr()).contains("bad.txt:2").contains("inv1 x 3").doesNotContain("Usage");
+    }
+
+    @Test
     void aMissingOrBrokenFileIsRefusedWithWhereItBroke() throws Exception {
         ChildProcess missing = flint.run("trace", "info", dir.resolve("nope.perf").toString());
         assertThat(missing.awaitExit(EXIT)).isEqualTo(2);

@@ -92,7 +92,7 @@ final class DiffCommand implements Callable<Integer> {
                     .withNormalization(normalization).withDelta(delta)
                     .withNames(crossMachine ? NameNormalizer.CROSS_MACHINE : NameNormalizer.NONE));
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new dev.flint.cli.UserError(e.getMessage());
         }
         try (OutputStream out = Output.open(output)) {
             if (json) {

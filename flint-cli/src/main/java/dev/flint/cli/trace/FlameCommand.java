@@ -78,7 +78,7 @@ final class FlameCommand implements Callable<Integer> {
             graph = FlameGraphs.build(trace, selection.filter(trace),
                     new FlameGraphs.Options(weight ? Measure.WEIGHT : Measure.SAMPLES, width));
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), file + ": " + e.getMessage());
+            throw new dev.flint.cli.UserError(file + ": " + e.getMessage());
         }
         try (OutputStream out = Output.open(output)) {
             switch (format) {

@@ -27,8 +27,21 @@ final class SelectionOptions {
     @Option(names = "--idle", description = "Count idle CPUs (swapper in an idle function) too; left out by default.")
     boolean idle;
 
-    SampleFilter filter(Trace trace) {
+    @Option(names = "--invocations", paramLabel = "FILE",
+            description = "Only samples inside these invocations: a file of `id start-ns end-ns [pid]` lines, on the "
+                    + "trace's clock (perf -k mono = System.nanoTime()).")
+    java.nio.file.Path invocations;
+
+    /** The invocations of --invocations; empty without it. */
+    java.util.List<dev.flint.trace.query.Invocation> invocations() throws java.io.IOException {
+        return invocations == null ? java.util.List.of() : InvocationsFile.read(invocations);
+    }
+
+    SampleFilter filter(Trace trace) throws java.io.IOException {
         SampleFilter filter = SampleFilter.all();
+        if (invocations != null) {
+            filter = filter.withInvocations(invocations());
+        }
         if (start != null || end != null) {
             double from = start == null ? 0 : start;
             // Without an end: one second past the last sample, on the same scale as --start.

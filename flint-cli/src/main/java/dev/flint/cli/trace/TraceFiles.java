@@ -18,9 +18,9 @@ final class TraceFiles {
         try {
             return TraceReader.read(file);
         } catch (NoSuchFileException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), file + ": no such file");
+            throw new dev.flint.cli.UserError(file + ": no such file");
         } catch (TraceFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new dev.flint.cli.UserError(e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot be read: " + e.getMessage(), e);
         }

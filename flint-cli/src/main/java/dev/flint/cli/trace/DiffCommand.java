@@ -106,12 +106,7 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private SampleFilter filter(Trace trace, Double start, Double end) {
-        SampleFilter filter = SampleFilter.all();
-        if (start != null || end != null) {
-            double to = end != null ? end : Math.ceil((trace.endNanos() - Math.floorDiv(trace.startNanos(),
-                    1_000_000_000L) * 1_000_000_000L) / 1e9) + 1;
-            filter = filter.withSeconds(trace, start == null ? 0 : start, to);
-        }
+        SampleFilter filter = SelectionOptions.withRange(SampleFilter.all(), trace, start, end);
         return event == null ? filter : filter.withEvent(event);
     }
 

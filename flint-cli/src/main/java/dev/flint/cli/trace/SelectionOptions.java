@@ -37,18 +37,24 @@ final class SelectionOptions {
         return invocations == null ? java.util.List.of() : InvocationsFile.read(invocations);
     }
 
+    /** {@code filter} with a range in FlameScope's seconds; either end may be missing (the trace's own). */
+    static SampleFilter withRange(SampleFilter filter, Trace trace, Double start, Double end) {
+        if (start == null && end == null) {
+            return filter;
+        }
+        double from = start == null ? 0 : start;
+        // Without an end: one second past the last sample, on the same scale as --start.
+        double to = end != null ? end : Math.ceil((trace.endNanos() - Math.floorDiv(trace.startNanos(),
+                1_000_000_000L) * 1_000_000_000L) / 1e9) + 1;
+        return filter.withSeconds(trace, from, to);
+    }
+
     SampleFilter filter(Trace trace) throws java.io.IOException {
         SampleFilter filter = SampleFilter.all();
         if (invocations != null) {
             filter = filter.withInvocations(invocations());
         }
-        if (start != null || end != null) {
-            double from = start == null ? 0 : start;
-            // Without an end: one second past the last sample, on the same scale as --start.
-            double to = end != null ? end : Math.ceil((trace.endNanos() - Math.floorDiv(trace.startNanos(),
-                    1_000_000_000L) * 1_000_000_000L) / 1e9) + 1;
-            filter = filter.withSeconds(trace, from, to);
-        }
+        filter = withRange(filter, trace, start, end);
         if (pids != null) {
             filter = filter.withPids(pids);
         }

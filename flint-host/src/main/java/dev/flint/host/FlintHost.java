@@ -91,7 +91,7 @@ public final class FlintHost implements AutoCloseable {
             // The port first: if it is taken, no handler is started for nothing. Requests that
             // arrive before the handler is ready wait for it.
             FrontDoor frontDoor = FrontDoor.start(vertx, app, routes, supervisor, options, Optional.ofNullable(keys),
-                    keysUnavailable, cors);
+                    keysUnavailable, cors, dev.flint.host.invoke.Invocation.Listener.NONE);
             if (supervisor != null) {
                 supervisor.start();
             }

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param throttles       each throttled function's throttle, by identity
  * @param port            the front door's port, for URLs and for running HTTP functions through it
  * @param openConnections how many connections are open now
+ * @param invocations     hears of every invocation's end (invocation marks for profiles)
  */
 public record AdminContext(
         FunctionApp app,
@@ -33,4 +34,5 @@ public record AdminContext(
         Map<FunctionDefinition, FunctionThrottle> throttles,
         Instant startedAt,
         int port,
-        java.util.function.IntSupplier openConnections) {}
+        java.util.function.IntSupplier openConnections,
+        dev.flint.host.invoke.Invocation.Listener invocations) {}

@@ -78,7 +78,7 @@ public final class FunctionRunner {
             }
             callOwnUrl(fn, "/" + template, input, jsonInput);
         } else {
-            triggers.invoke(Invocation.start(fn), input);
+            triggers.invoke(Invocation.start(fn, context.invocations()), input);
         }
         request.response().setStatusCode(202).putHeader("Content-Length", "0").end();
     }

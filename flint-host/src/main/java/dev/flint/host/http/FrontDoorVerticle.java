@@ -145,6 +145,7 @@ final class FrontDoorVerticle extends VerticleBase {
             return;
         }
         FunctionDefinition fn = match.get().target();
+        Invocation.Listener ended = host.invocations();
         var required = fn.httpTrigger().orElseThrow().authLevel();
         Authorizer.Access access = authorizer.check(request, fn.name(), required);
         if (!access.allowed()) {
@@ -160,7 +161,7 @@ final class FrontDoorVerticle extends VerticleBase {
         }
         FunctionThrottle throttle = host.throttles().get(fn);
         if (throttle == null) {
-            invoke(request, match.get(), access, caller, Invocation.start(fn));
+            invoke(request, match.get(), access, caller, Invocation.start(fn, ended));
             return;
         }
         if (!throttle.tryAdmit()) {
@@ -178,7 +179,7 @@ final class FrontDoorVerticle extends VerticleBase {
                 throttle.release(); // the caller left while it waited
                 return;
             }
-            invoke(request, match.get(), access, waiting, Invocation.start(fn, throttle::release));
+            invoke(request, match.get(), access, waiting, Invocation.start(fn, ended.andThen((invocation, outcome, end) -> throttle.release())));
         });
     }
 

@@ -6,38 +6,55 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One call of a function: its id (sent to the handler as {@code X-Azure-Functions-InvocationId}), its
- * start on the monotonic clock, and what must happen when it ends. It ends exactly once, at one of
- * the three terminal lines of {@link InvocationLog} (succeeded, failed, cancelled), which run
- * {@link #end()}: that is where a throttle slot is given back.
+ * start on the monotonic clock, and who must hear when it ends. It ends exactly once, at one of
+ * the three terminal lines of {@link InvocationLog} (succeeded, failed, cancelled), which tell the
+ * {@link Listener}: that is where a throttle slot is given back and an invocation mark recorded.
  */
 public final class Invocation {
 
-    private static final Runnable NOTHING = () -> { };
+    /** How an invocation ended. */
+    public enum Outcome { SUCCEEDED, FAILED, CANCELLED }
+
+    /** Hears of the end of an invocation, on the thread that ended it (its event loop). */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = (invocation, outcome, endNanos) -> { };
+
+        void ended(Invocation invocation, Outcome outcome, long endNanos);
+
+        /** This listener, then {@code next}. */
+        default Listener andThen(Listener next) {
+            return (invocation, outcome, endNanos) -> {
+                ended(invocation, outcome, endNanos);
+                next.ended(invocation, outcome, endNanos);
+            };
+        }
+    }
 
     private final String id;
     private final FunctionDefinition function;
     private final long startNanos;
-    private final Runnable onEnd;
+    private final Listener listener;
     private boolean ended;
 
     public Invocation(String id, FunctionDefinition function, long startNanos) {
-        this(id, function, startNanos, NOTHING);
+        this(id, function, startNanos, Listener.NONE);
     }
 
-    private Invocation(String id, FunctionDefinition function, long startNanos, Runnable onEnd) {
+    private Invocation(String id, FunctionDefinition function, long startNanos, Listener listener) {
         this.id = id;
         this.function = function;
         this.startNanos = startNanos;
-        this.onEnd = onEnd;
+        this.listener = listener;
     }
 
     public static Invocation start(FunctionDefinition function) {
-        return new Invocation(randomId(), function, System.nanoTime(), NOTHING);
+        return start(function, Listener.NONE);
     }
 
-    /** An invocation that runs {@code onEnd} when it ends, whichever way it ends. */
-    public static Invocation start(FunctionDefinition function, Runnable onEnd) {
-        return new Invocation(randomId(), function, System.nanoTime(), onEnd);
+    /** An invocation whose end {@code listener} hears of, whichever way it ends. */
+    public static Invocation start(FunctionDefinition function, Listener listener) {
+        return new Invocation(randomId(), function, System.nanoTime(), listener);
     }
 
     public String id() {
@@ -48,6 +65,7 @@ public final class Invocation {
         return function;
     }
 
+    /** {@link System#nanoTime()} at the start: the clock of {@code perf record -k mono}. */
     public long startNanos() {
         return startNanos;
     }
@@ -57,16 +75,16 @@ public final class Invocation {
     }
 
     /**
-     * Ends the invocation and runs its end action, the first time only; false when it had ended
+     * Ends the invocation and tells its listener, the first time only; false when it had ended
      * already, so that an invocation that fails on two paths at once (a timeout and the reset it
      * causes) is logged once. Invocations are confined to their event loop: no synchronisation.
      */
-    boolean end() {
+    boolean end(Outcome outcome) {
         if (ended) {
             return false;
         }
         ended = true;
-        onEnd.run();
+        listener.ended(this, outcome, System.nanoTime());
         return true;
     }
 

@@ -26,7 +26,7 @@ public final class InvocationLog {
     }
 
     public static void succeeded(Invocation invocation) {
-        if (!invocation.end()) {
+        if (!invocation.end(Invocation.Outcome.SUCCEEDED)) {
             return;
         }
         Logger log = functionLogger(invocation.function().name());
@@ -38,7 +38,7 @@ public final class InvocationLog {
 
     /** The failed line, and on the next line the reason a user can act on. */
     public static void failed(Invocation invocation, InvocationFailure failure) {
-        if (!invocation.end()) {
+        if (!invocation.end(Invocation.Outcome.FAILED)) {
             return;
         }
         userLogs(invocation, failure.logs());
@@ -49,7 +49,7 @@ public final class InvocationLog {
 
     /** An invocation the caller abandoned: not the function's failure, so not logged as one. */
     public static void cancelled(Invocation invocation, String reason) {
-        if (!invocation.end()) {
+        if (!invocation.end(Invocation.Outcome.CANCELLED)) {
             return;
         }
         Logger log = functionLogger(invocation.function().name());

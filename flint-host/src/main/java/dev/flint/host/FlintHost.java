@@ -38,9 +38,11 @@ public final class FlintHost implements AutoCloseable {
     private final KeyStore keys;
     private final String keysUnavailable;
     private final CorsPolicy cors;
+    private final dev.flint.host.traces.TraceEndpoints traces;
 
     private FlintHost(FunctionApp app, HostOptions options, Vertx vertx, HandlerSupervisor supervisor,
-                      FrontDoor frontDoor, KeyStore keys, String keysUnavailable, CorsPolicy cors) {
+                      FrontDoor frontDoor, KeyStore keys, String keysUnavailable, CorsPolicy cors,
+                      dev.flint.host.traces.TraceEndpoints traces) {
         this.app = app;
         this.options = options;
         this.vertx = vertx;
@@ -49,6 +51,33 @@ public final class FlintHost implements AutoCloseable {
         this.keys = keys;
         this.keysUnavailable = keysUnavailable;
         this.cors = cors;
+        this.traces = traces;
+    }
+
+    /**
+     * The app's trace store, {@code <data directory>/traces}: traces posted to {@code /admin/traces}
+     * and those the profiler records. A store that cannot be opened is said once; the rest runs.
+     */
+    private static Optional<dev.flint.host.traces.TraceStore> openTraceStore(Path dataDirectory) {
+        try {
+            return Optional.of(dev.flint.host.traces.TraceStore.open(dataDirectory.resolve("traces"),
+                    dev.flint.host.traces.TraceStore.Retention.DEFAULT));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("The trace store in {} cannot be opened, so /admin/traces answers 503: {}",
+                    dataDirectory.resolve("traces"), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Retention by age and size, and leftovers of broken uploads, once a minute off the event loops. */
+    private static void enforceRetentionEveryMinute(Vertx vertx, dev.flint.host.traces.TraceStore store) {
+        vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> store.enforce(), false)
+                .onFailure(e -> LOG.warn("Trace retention failed: {}", e.getMessage())));
+    }
+
+    /** The trace collector, store and query API; empty when the store could not be opened. */
+    public Optional<dev.flint.host.traces.TraceEndpoints> traces() {
+        return Optional.ofNullable(traces);
     }
 
     /**
@@ -84,14 +113,20 @@ public final class FlintHost implements AutoCloseable {
             keysUnavailable = e.getMessage();
             LOG.warn("Function keys are not available, so the key endpoints of the admin API answer 409: {}", e.getMessage());
         }
+        Optional<dev.flint.host.traces.TraceStore> traceStore = openTraceStore(dataDirectory);
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(options.eventLoops()));
         try {
             // The port first: if it is taken, no handler is started for nothing. Requests that
             // arrive before the handler is ready wait for it.
+            Optional<dev.flint.host.traces.TraceEndpoints> traces = traceStore.map(store ->
+                    new dev.flint.host.traces.TraceEndpoints(vertx, store,
+                            new dev.flint.host.traces.TraceCache(store, dev.flint.host.traces.TraceCache.DEFAULT_MAX_BYTES),
+                            dev.flint.host.traces.TraceEndpoints.DEFAULT_MAX_UPLOAD_BYTES));
+            traceStore.ifPresent(store -> enforceRetentionEveryMinute(vertx, store));
             FrontDoor frontDoor = FrontDoor.start(vertx, app, routes, supervisor, options, Optional.ofNullable(keys),
-                    keysUnavailable, cors, dev.flint.host.invoke.Invocation.Listener.NONE);
+                    keysUnavailable, cors, dev.flint.host.invoke.Invocation.Listener.NONE, traces);
             if (supervisor != null) {
                 supervisor.start();
             }
@@ -100,7 +135,8 @@ public final class FlintHost implements AutoCloseable {
                         + "machines can reach: anyone who can connect can call every function and the admin API",
                         options.address());
             }
-            return new FlintHost(app, options, vertx, supervisor, frontDoor, keys, keysUnavailable, cors);
+            return new FlintHost(app, options, vertx, supervisor, frontDoor, keys, keysUnavailable, cors,
+                    traces.orElse(null));
         } catch (RuntimeException e) {
             if (supervisor != null) {
                 supervisor.close();
@@ -187,6 +223,9 @@ public final class FlintHost implements AutoCloseable {
             }
             if (keys != null) {
                 keys.close();
+            }
+            if (traces != null) {
+                traces.close();
             }
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }

@@ -63,7 +63,8 @@ public final class AdminApi {
     }
 
     /** @param admitted run once the request has passed the key check, before its body is read */
-    public void handle(HttpServerRequest request, java.util.function.Consumer<HttpServerRequest> admitted) {
+    public void handle(HttpServerRequest request, dev.flint.host.admission.ClientConnection caller,
+                       java.util.function.Consumer<HttpServerRequest> admitted) {
         Optional<RouteMatch<AdminEndpoint>> match = ROUTES.match(request.method().name(), request.path());
         if (match.isEmpty()) {
             context.failures().reject(request, null, FailureKind.NO_ROUTE, "admin API", "no such endpoint");
@@ -75,6 +76,15 @@ public final class AdminApi {
         if (!access.allowed()) {
             context.failures().reject(request, null, FailureKind.UNAUTHORIZED, "admin API needs the master key",
                     access.denial());
+            return;
+        }
+        if (endpoint == AdminEndpoint.TRACES) {
+            // It answers 100-continue itself, after its own name and size checks.
+            if (context.traces().isEmpty()) {
+                error(request, 503, FailureKind.ADMIN_CONFLICT, "the trace store is not available");
+            } else {
+                context.traces().get().handle(request, caller, admitted);
+            }
             return;
         }
         admitted.accept(request);
@@ -93,6 +103,7 @@ public final class AdminApi {
                     keys.host(request, endpoint, params.get("keyName"), baseUrl(request));
             case FUNCTION_KEYS, FUNCTION_KEY -> function(request, params.get("name")).ifPresent(fn ->
                     keys.function(request, endpoint, fn, params.get("keyName"), baseUrl(request)));
+            case TRACES -> throw new IllegalStateException("handled above");
         }
     }
 

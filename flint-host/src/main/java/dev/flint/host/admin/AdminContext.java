@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param port            the front door's port, for URLs and for running HTTP functions through it
  * @param openConnections how many connections are open now
  * @param invocations     hears of every invocation's end (invocation marks for profiles)
+ * @param traces          the trace collector, store and query API; empty when the store could not be opened
  */
 public record AdminContext(
         FunctionApp app,
@@ -35,4 +36,5 @@ public record AdminContext(
         Instant startedAt,
         int port,
         java.util.function.IntSupplier openConnections,
-        dev.flint.host.invoke.Invocation.Listener invocations) {}
+        dev.flint.host.invoke.Invocation.Listener invocations,
+        Optional<dev.flint.host.traces.TraceEndpoints> traces) {}

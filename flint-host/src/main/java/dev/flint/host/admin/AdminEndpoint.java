@@ -19,7 +19,9 @@ enum AdminEndpoint {
     HOST_FUNCTION_KEY("admin/host/functionkeys/{keyName}", Set.of("GET", "PUT", "POST", "DELETE"), AuthLevel.ADMIN),
     SYSTEM_KEY("admin/host/systemkeys/{keyName}", Set.of("GET", "PUT", "POST", "DELETE"), AuthLevel.ADMIN),
     FUNCTION_KEYS("admin/functions/{name}/keys", Set.of("GET"), AuthLevel.ADMIN),
-    FUNCTION_KEY("admin/functions/{name}/keys/{keyName}", Set.of("GET", "PUT", "POST", "DELETE"), AuthLevel.ADMIN);
+    FUNCTION_KEY("admin/functions/{name}/keys/{keyName}", Set.of("GET", "PUT", "POST", "DELETE"), AuthLevel.ADMIN),
+    /** The trace collector, store and query API ({@link dev.flint.host.traces.TraceEndpoints}); the catch-all matches /admin/traces too. */
+    TRACES("admin/traces/{*rest}", Set.of(), AuthLevel.ADMIN);
 
     final String template;
     final Set<String> methods;

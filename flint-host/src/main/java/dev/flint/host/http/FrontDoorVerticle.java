@@ -136,7 +136,7 @@ final class FrontDoorVerticle extends VerticleBase {
         }
         String path = request.path();
         if (AdminApi.owns(path)) {
-            admin.handle(request, ExpectContinue::ifExpected);
+            admin.handle(request, caller, ExpectContinue::ifExpected);
             return;
         }
         Optional<RouteMatch<FunctionDefinition>> match = routes.match(request.method().name(), path);

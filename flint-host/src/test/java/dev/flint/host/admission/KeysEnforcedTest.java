@@ -208,7 +208,8 @@ class KeysEnforcedTest {
                     .build());
             assertThat(put.statusCode()).isEqualTo(409);
             assertThat(put.body()).contains("environment");
-            assertThat(dir.resolve("deployed").resolve(".flint")).as("nothing is written to disk").doesNotExist();
+            assertThat(dir.resolve("deployed").resolve(".flint").resolve("keys.json")).as("no key is written to disk")
+                    .doesNotExist();
         }
     }
 

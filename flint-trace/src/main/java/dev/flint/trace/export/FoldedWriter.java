@@ -122,7 +122,10 @@ public final class FoldedWriter {
         StackTable stacks = trace.stacks();
         FrameTable frames = trace.frames();
         List<String> events = trace.events();
-        CollapseNames names = new CollapseNames(frames, options.names());
+        // stackcollapse-perf.pl's naming rules read perf frame lines (with their "(dso)"); a folded
+        // or JFR trace has none, so its names are written as they are.
+        CollapseNames.Options naming = trace.format().equals("perf-script") ? options.names() : options.names().withRawNames();
+        CollapseNames names = new CollapseNames(frames, naming);
 
         int filter = eventFilter(trace, options, warnings);
         int[] roots = rootFrames(stacks);
@@ -181,7 +184,7 @@ public final class FoldedWriter {
             int stack = (int) (e.getKey() >>> 32);
             int process = (int) (long) e.getKey();
             String processName = process == NO_PROCESS ? null : processes.get(process);
-            boolean java = !options.names().rawNames() && CollapseNames.isJava(processName);
+            boolean java = !naming.rawNames() && CollapseNames.isJava(processName);
             String part = frameParts.computeIfAbsent(((long) stack << 1) | (java ? 1 : 0), k -> {
                 int[] path = stacks.framesRootFirst(stack);
                 StringBuilder b = new StringBuilder();

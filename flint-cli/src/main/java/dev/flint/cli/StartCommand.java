@@ -42,6 +42,10 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Debug-level logs.")
     boolean verbose;
 
+    @Option(names = "--profile", description = "Sample the handler with perf in windows (host.json `profiling`: frequency,"
+            + " default 200 Hz; window, default 10 s; retention) and keep each window in the trace store.")
+    boolean profile;
+
     @Option(names = "--enable-auth", description = "Check function keys even on loopback (func start's --enableAuth).")
     boolean enableAuth;
 
@@ -117,6 +121,9 @@ final class StartCommand implements Callable<Integer> {
         }
         if (developerMode != null) {
             options = options.withDeveloperMode(developerMode);
+        }
+        if (profile) {
+            options = options.withProfile(true);
         }
         try {
             options = options.withLimits(limits(options.limits()));

@@ -39,10 +39,11 @@ public final class FlintHost implements AutoCloseable {
     private final String keysUnavailable;
     private final CorsPolicy cors;
     private final dev.flint.host.traces.TraceEndpoints traces;
+    private final dev.flint.host.profile.HostProfiling profiling;
 
     private FlintHost(FunctionApp app, HostOptions options, Vertx vertx, HandlerSupervisor supervisor,
                       FrontDoor frontDoor, KeyStore keys, String keysUnavailable, CorsPolicy cors,
-                      dev.flint.host.traces.TraceEndpoints traces) {
+                      dev.flint.host.traces.TraceEndpoints traces, dev.flint.host.profile.HostProfiling profiling) {
         this.app = app;
         this.options = options;
         this.vertx = vertx;
@@ -52,6 +53,18 @@ public final class FlintHost implements AutoCloseable {
         this.keysUnavailable = keysUnavailable;
         this.cors = cors;
         this.traces = traces;
+        this.profiling = profiling;
+    }
+
+    /** Profiles go into the trace store, each with its invocation marks. */
+    private static dev.flint.host.profile.TraceSink profileSink(dev.flint.host.traces.TraceStore store) {
+        return (file, labels, marks) -> store.put(file, labels, marks.stream().map(m -> new dev.flint.host.traces.InvocationMark(
+                m.id(), m.startNanos(), m.endNanos(), (int) m.pid(), m.function(), m.status().wireName())).toList()).id();
+    }
+
+    /** The host's profiling; empty when there is no trace store to keep profiles in. */
+    public Optional<dev.flint.host.profile.HostProfiling> profiling() {
+        return Optional.ofNullable(profiling);
     }
 
     /**
@@ -93,7 +106,11 @@ public final class FlintHost implements AutoCloseable {
         if (app.functions().stream().anyMatch(fn -> !fn.disabled())) {
             // As Azure: an app without functions never starts its handler. A function whose trigger
             // Flint does not run yet still needs it, for POST /admin/functions/{name}.
-            HandlerCommand command = HandlerCommand.resolve(app, options.environment());
+            // Frame pointers, so that perf sees a JVM handler's Java callers; other programs ignore it.
+            Map<String, String> handlerEnvironment = new HashMap<>(options.environment());
+            handlerEnvironment.put("JAVA_TOOL_OPTIONS",
+                    dev.flint.host.profile.JitSymbols.javaToolOptions(handlerEnvironment.get("JAVA_TOOL_OPTIONS")));
+            HandlerCommand command = HandlerCommand.resolve(app, handlerEnvironment);
             Duration startupTimeout = options.startupTimeout().orElse(app.host().startupTimeout());
             supervisor = new HandlerSupervisor(app.name(), command, app.host().handlerPort(), startupTimeout,
                     options.gracePeriod());
@@ -125,8 +142,15 @@ public final class FlintHost implements AutoCloseable {
                             new dev.flint.host.traces.TraceCache(store, dev.flint.host.traces.TraceCache.DEFAULT_MAX_BYTES),
                             dev.flint.host.traces.TraceEndpoints.DEFAULT_MAX_UPLOAD_BYTES));
             traceStore.ifPresent(store -> enforceRetentionEveryMinute(vertx, store));
+            HandlerSupervisor handler = supervisor;
+            dev.flint.host.profile.ProfilingSettings settings = app.host().profiling().withEnabled(
+                    options.profile() || app.host().profiling().enabled());
+            dev.flint.host.profile.HostProfiling profiling = traceStore.map(store -> dev.flint.host.profile.HostProfiling.start(
+                    app.name(), settings, dataDirectory.resolve("profiling-tmp"), profileSink(store),
+                    () -> handler == null ? -1 : handler.status().pid())).orElse(null);
             FrontDoor frontDoor = FrontDoor.start(vertx, app, routes, supervisor, options, Optional.ofNullable(keys),
-                    keysUnavailable, cors, dev.flint.host.invoke.Invocation.Listener.NONE, traces);
+                    keysUnavailable, cors, profiling == null ? dev.flint.host.invoke.Invocation.Listener.NONE
+                            : profiling.listener(), traces, Optional.ofNullable(profiling));
             if (supervisor != null) {
                 supervisor.start();
             }
@@ -136,7 +160,7 @@ public final class FlintHost implements AutoCloseable {
                         options.address());
             }
             return new FlintHost(app, options, vertx, supervisor, frontDoor, keys, keysUnavailable, cors,
-                    traces.orElse(null));
+                    traces.orElse(null), profiling);
         } catch (RuntimeException e) {
             if (supervisor != null) {
                 supervisor.close();
@@ -213,6 +237,9 @@ public final class FlintHost implements AutoCloseable {
             supervisor.preventStarts();
         }
         LOG.info("Stopping Flint");
+        if (profiling != null) {
+            profiling.close();
+        }
         try {
             // Closing the servers first means no new invocation starts while the handler stops.
             io.vertx.core.Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())

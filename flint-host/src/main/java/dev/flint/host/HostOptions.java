@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param cors             allowed CORS origins, replacing local.settings.json {@code Host.CORS} when present
  * @param corsCredentials  replaces local.settings.json {@code Host.CORSCredentials} when present
  * @param limits           body, header, connection and timeout bounds of the front door
+ * @param profile          {@code --profile}: record the handler with perf in windows, whatever host.json says
  */
 public record HostOptions(
         String address,
@@ -38,7 +39,8 @@ public record HostOptions(
         Optional<Boolean> developerMode,
         Optional<List<String>> cors,
         Optional<Boolean> corsCredentials,
-        FrontDoorLimits limits) {
+        FrontDoorLimits limits,
+        boolean profile) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 7071;
@@ -62,7 +64,7 @@ public record HostOptions(
     public static HostOptions defaults() {
         return new HostOptions(DEFAULT_ADDRESS, 0, Optional.empty(), defaultEventLoops(), Duration.ofSeconds(5),
                 System.getenv(), Optional.empty(), AuthSwitch.DEFAULT, Optional.empty(), Optional.empty(),
-                Optional.empty(), FrontDoorLimits.DEFAULTS);
+                Optional.empty(), FrontDoorLimits.DEFAULTS, false);
     }
 
     /**
@@ -98,57 +100,62 @@ public record HostOptions(
 
     public HostOptions withPort(int newPort) {
         return new HostOptions(address, newPort, startupTimeout, eventLoops, gracePeriod, environment, dataDirectory,
-                auth, developerMode, cors, corsCredentials, limits);
+                auth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withAddress(String newAddress) {
         return new HostOptions(newAddress, port, startupTimeout, eventLoops, gracePeriod, environment, dataDirectory,
-                auth, developerMode, cors, corsCredentials, limits);
+                auth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withStartupTimeout(Duration timeout) {
         return new HostOptions(address, port, Optional.of(timeout), eventLoops, gracePeriod, environment, dataDirectory,
-                auth, developerMode, cors, corsCredentials, limits);
+                auth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withEventLoops(int loops) {
         return new HostOptions(address, port, startupTimeout, loops, gracePeriod, environment, dataDirectory,
-                auth, developerMode, cors, corsCredentials, limits);
+                auth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withGracePeriod(Duration grace) {
         return new HostOptions(address, port, startupTimeout, eventLoops, grace, environment, dataDirectory,
-                auth, developerMode, cors, corsCredentials, limits);
+                auth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withEnvironment(Map<String, String> env) {
         return new HostOptions(address, port, startupTimeout, eventLoops, gracePeriod, env, dataDirectory,
-                auth, developerMode, cors, corsCredentials, limits);
+                auth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withDataDirectory(Path directory) {
         return new HostOptions(address, port, startupTimeout, eventLoops, gracePeriod, environment, Optional.of(directory),
-                auth, developerMode, cors, corsCredentials, limits);
+                auth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withAuth(AuthSwitch newAuth) {
         return new HostOptions(address, port, startupTimeout, eventLoops, gracePeriod, environment, dataDirectory,
-                newAuth, developerMode, cors, corsCredentials, limits);
+                newAuth, developerMode, cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withDeveloperMode(boolean on) {
         return new HostOptions(address, port, startupTimeout, eventLoops, gracePeriod, environment, dataDirectory,
-                auth, Optional.of(on), cors, corsCredentials, limits);
+                auth, Optional.of(on), cors, corsCredentials, limits, profile);
     }
 
     public HostOptions withCors(List<String> origins, Optional<Boolean> credentials) {
         return new HostOptions(address, port, startupTimeout, eventLoops, gracePeriod, environment, dataDirectory,
-                auth, developerMode, Optional.of(origins), credentials, limits);
+                auth, developerMode, Optional.of(origins), credentials, limits, profile);
     }
 
     public HostOptions withLimits(FrontDoorLimits newLimits) {
         return new HostOptions(address, port, startupTimeout, eventLoops, gracePeriod, environment, dataDirectory,
-                auth, developerMode, cors, corsCredentials, newLimits);
+                auth, developerMode, cors, corsCredentials, newLimits, profile);
+    }
+
+    public HostOptions withProfile(boolean on) {
+        return new HostOptions(address, port, startupTimeout, eventLoops, gracePeriod, environment, dataDirectory,
+                auth, developerMode, cors, corsCredentials, limits, on);
     }
 
     /** Shorthand for {@code withLimits(limits().withMaxBodyBytes(bytes))}. */

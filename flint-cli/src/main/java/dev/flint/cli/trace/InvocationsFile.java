@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A file of invocations, one a line: {@code id start-ns end-ns [pid]}, times on the trace's clock
+ * A file of invocations, one a line: {@code id start-ns end-ns [pid [function status]]} (the
+ * {@code .invocations} file the trace store keeps beside a profile), times on the trace's clock
  * (perf {@code -k mono}, which is {@code System.nanoTime()}'s); blank lines and {@code #} comments
  * are skipped. A bad line is an error naming it.
  */
@@ -31,15 +32,16 @@ final class InvocationsFile {
                 }
                 String[] fields = text.split("\\s+");
                 try {
-                    if (fields.length < 3 || fields.length > 4) {
-                        throw new IllegalArgumentException("expected: id start-ns end-ns [pid]");
+                    if (fields.length < 3) {
+                        throw new IllegalArgumentException("expected: id start-ns end-ns [pid ...]");
                     }
                     long start = Long.parseLong(fields[1]);
                     long end = Long.parseLong(fields[2]);
                     if (end < start) {
                         throw new IllegalArgumentException("it ends before it starts");
                     }
-                    int pid = fields.length == 4 ? Integer.parseInt(fields[3]) : -1;
+                    // A stored .invocations file goes on with the function and status: ignored here.
+                    int pid = fields.length >= 4 ? Integer.parseInt(fields[3]) : -1;
                     invocations.add(new Invocation(fields[0], start, end, pid));
                 } catch (IllegalArgumentException e) {
                     String why = e instanceof NumberFormatException ? "expected whole numbers of nanoseconds (and a pid)"

@@ -103,6 +103,7 @@ public final class AdminApi {
                     keys.host(request, endpoint, params.get("keyName"), baseUrl(request));
             case FUNCTION_KEYS, FUNCTION_KEY -> function(request, params.get("name")).ifPresent(fn ->
                     keys.function(request, endpoint, fn, params.get("keyName"), baseUrl(request)));
+            case PROFILE -> function(request, params.get("name")).ifPresent(fn -> ProfileEndpoint.profile(context, request, fn));
             case TRACES -> throw new IllegalStateException("handled above");
         }
     }

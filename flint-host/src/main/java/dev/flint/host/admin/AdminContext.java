@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param openConnections how many connections are open now
  * @param invocations     hears of every invocation's end (invocation marks for profiles)
  * @param traces          the trace collector, store and query API; empty when the store could not be opened
+ * @param profiling       perf capture of the handler; empty without a trace store
  */
 public record AdminContext(
         FunctionApp app,
@@ -37,4 +38,5 @@ public record AdminContext(
         int port,
         java.util.function.IntSupplier openConnections,
         dev.flint.host.invoke.Invocation.Listener invocations,
-        Optional<dev.flint.host.traces.TraceEndpoints> traces) {}
+        Optional<dev.flint.host.traces.TraceEndpoints> traces,
+        Optional<dev.flint.host.profile.HostProfiling> profiling) {}

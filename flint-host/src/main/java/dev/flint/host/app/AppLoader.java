@@ -58,7 +58,7 @@ public final class AppLoader {
     private static final Set<String> HOST_KEYS = Set.of(
             "version", "customHandler", "httpWorker", "functionTimeout", "extensions", "logging", "extensionBundle",
             "retry", "functions", "watchDirectories", "watchFiles", "healthMonitor", "singleton", "managedDependency",
-            "aggregator", "concurrency", "telemetryMode", "flint");
+            "aggregator", "concurrency", "telemetryMode", "flint", "profiling");
 
     private AppLoader() {}
 
@@ -227,10 +227,21 @@ public final class AppLoader {
                     b.requiredString("version", "a version range, e.g. \"[4.*, 5.0.0)\""));
         });
 
+        List<String> profilingProblems = new ArrayList<>();
+        dev.flint.host.profile.ProfilingSettings profiling = dev.flint.host.profile.ProfilingSettings.parse(
+                root.child("profiling").map(ConfigNode::json).orElse(null), file, profilingProblems);
+        String prefix = file + ": ";
+        for (String problem : profilingProblems) {
+            String text = problem.startsWith(prefix) ? problem.substring(prefix.length()) : problem;
+            int colon = text.indexOf(": ");
+            diagnostics.error(colon > 0 && text.startsWith("$")
+                    ? new ConfigProblem(file, text.substring(0, colon), text.substring(colon + 2))
+                    : new ConfigProblem(file, "$.profiling", text));
+        }
         List<String> allowList = root.strings("functions");
         return new HostConfig(version, description, legacy, forwarding, proxying, port, functionTimeout,
                 startupTimeout, routePrefix, logLevels, bundle, allowList.isEmpty() ? Optional.empty() : Optional.of(allowList),
-                httpLimits);
+                httpLimits, profiling);
     }
 
     /** {@code maxConcurrentRequests} or {@code maxOutstandingRequests}: a positive count, or -1 for none. */

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param handlerPort         {@code customHandler.port}, when fixed
  * @param functionsAllowList  {@code functions}: when present, only these functions are loaded
  * @param httpLimits          {@code extensions.http.maxConcurrentRequests} and {@code maxOutstandingRequests}
+ * @param profiling           Flint's {@code profiling} section: frequency, window, retention
  */
 public record HostConfig(
         String version,
@@ -28,7 +29,8 @@ public record HostConfig(
         Map<String, String> logLevels,
         Optional<ExtensionBundle> extensionBundle,
         Optional<java.util.List<String>> functionsAllowList,
-        HttpLimits httpLimits) {
+        HttpLimits httpLimits,
+        dev.flint.host.profile.ProfilingSettings profiling) {
 
     public static final Duration DEFAULT_FUNCTION_TIMEOUT = Duration.ofMinutes(30);
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);

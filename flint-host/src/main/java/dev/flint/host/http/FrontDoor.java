@@ -48,7 +48,8 @@ public final class FrontDoor {
     public static FrontDoor start(Vertx vertx, FunctionApp app, FunctionRoutes routes, HandlerSupervisor supervisor,
                                   HostOptions options, Optional<KeyStore> keys, String keysUnavailable, CorsPolicy cors,
                                   dev.flint.host.invoke.Invocation.Listener invocations,
-                                  Optional<dev.flint.host.traces.TraceEndpoints> traces) {
+                                  Optional<dev.flint.host.traces.TraceEndpoints> traces,
+                                  Optional<dev.flint.host.profile.HostProfiling> profiling) {
         // Port 0 is resolved here, once: every instance must listen on the same port, and Vert.x
         // shares a listening socket only between servers asking for the same port.
         int port = options.port() == 0 ? freePort(options.address()) : options.port();
@@ -58,7 +59,7 @@ public final class FrontDoor {
         FailureResponses failures = new FailureResponses(options.developerModeOn());
         AtomicInteger openConnections = new AtomicInteger();
         AdminContext admin = new AdminContext(app, options, Optional.ofNullable(supervisor), keys, keysUnavailable,
-                authorizer, failures, throttles(app), Instant.now(), port, openConnections::get, invocations, traces);
+                authorizer, failures, throttles(app), Instant.now(), port, openConnections::get, invocations, traces, profiling);
         try {
             await(vertx.deployVerticle(() -> new FrontDoorVerticle(routes, supervisor, admin, cors, openConnections),
                     new DeploymentOptions().setInstances(options.eventLoops())));

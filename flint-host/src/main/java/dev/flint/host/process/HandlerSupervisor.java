@@ -143,8 +143,11 @@ public final class HandlerSupervisor implements AutoCloseable {
         String tag = appName + " " + pid;
         OutputPump out = new OutputPump("flint-stdout-" + pid, p.getInputStream(), line -> LOG.info("[{}] {}", tag, line));
         OutputPump err = new OutputPump("flint-stderr-" + pid, p.getErrorStream(), line -> {
-            // Azure logs handler stderr at Error, or at Warning when the line says "warn".
-            if (line.toLowerCase(java.util.Locale.ROOT).contains("warn")) {
+            // Azure logs handler stderr at Error, or at Warning when the line says "warn". The JVM's
+            // note of the frame-pointer option Flint gives every handler is not an error.
+            if (line.startsWith("Picked up JAVA_TOOL_OPTIONS:")) {
+                LOG.info("[{}] {}", tag, line);
+            } else if (line.toLowerCase(java.util.Locale.ROOT).contains("warn")) {
                 LOG.warn("[{}] {}", tag, line);
             } else {
                 LOG.error("[{}] {}", tag, line);

@@ -1,0 +1,76 @@
+package dev.flint.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flint.host.app.AppConfigException;
+import dev.flint.host.app.AppLoader;
+import dev.flint.host.app.FunctionApp;
+import dev.flint.host.auth.KeyStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code flint profile FUNCTION --seconds N}: asks the running Flint of an app to profile a function
+ * now ({@code POST /admin/functions/{name}/profile}), with the app's master key, and prints the
+ * stored trace's id.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = "Profiles a function of the running Flint now, with perf, and prints the trace id (then: flint trace"
+                + " commands on the file `flint traces show ID` names, or GET /admin/traces/ID/flamegraph).")
+final class ProfileCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(paramLabel = "FUNCTION")
+    String function;
+
+    @Option(names = "--seconds", paramLabel = "N", description = "How long (default: 10).")
+    int seconds = 10;
+
+    @Option(names = "--frequency", paramLabel = "HZ", description = "Samples a second (default: host.json profiling.frequency, else 200).")
+    Integer frequency;
+
+    @Option(names = "--app", paramLabel = "DIR", description = "The app folder, for its port and master key (default: .).")
+    Path app = Path.of(".");
+
+    @Option(names = "--url", paramLabel = "URL", description = "The running Flint (default: http://127.0.0.1:<the app's port>).")
+    String url;
+
+    @Override
+    public Integer call() throws Exception {
+        FunctionApp loaded;
+        try {
+            loaded = AppLoader.load(app, System.getenv());
+        } catch (AppConfigException e) {
+            throw new UserError("the app in " + app.toAbsolutePath().normalize() + " cannot be read: " + e.problems().get(0));
+        }
+        String base = url != null ? url : "http://127.0.0.1:" + loaded.settings().localHttpPort().orElse(7071);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/admin/functions/" + function
+                        + "/profile?seconds=" + seconds + (frequency == null ? "" : "&frequency=" + frequency)))
+                .timeout(Duration.ofSeconds(seconds + 60)).POST(HttpRequest.BodyPublishers.noBody());
+        try (KeyStore keys = KeyStore.open(KeyStore.dataDirectory(loaded.root(), System.getenv()), System.getenv(),
+                loaded.functions().stream().map(f -> f.name()).toList())) {
+            keys.current().master().ifPresent(master -> request.header("x-functions-key", master.value()));
+        }
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new UserError("no Flint answers at " + base + " (start it with `flint start " + app + "`, or give --url)");
+        }
+        JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        if (response.statusCode() != 201) {
+            throw new UserError("Flint answered " + response.statusCode() + ": " + body.path("error").asText(response.body()));
+        }
+        System.out.println(body.path("id").asText());
+        return 0;
+    }
+}

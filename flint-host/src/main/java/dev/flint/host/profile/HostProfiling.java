@@ -1,0 +1,106 @@
+package dev.flint.host.profile;
+
+import dev.flint.host.invoke.Invocation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A host's profiling: the invocation marks every invocation feeds, and the profile windows, made
+ * ready on a virtual thread (finding out whether perf may sample takes up to a second, which the
+ * host's start must not wait for). Says once, at start, whether perf can be used and why not;
+ * continuous windows run only when profiling is on; an on-demand profile waits until it is ready.
+ */
+public final class HostProfiling implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("Host.Profiling");
+
+    private final InvocationMarks marks = new InvocationMarks();
+    private final ProfilingSettings settings;
+    private final LongSupplier handlerPid;
+    private final CompletableFuture<ProfileWindows> windows = new CompletableFuture<>();
+    private volatile boolean closed;
+
+    private HostProfiling(ProfilingSettings settings, LongSupplier handlerPid) {
+        this.settings = settings;
+        this.handlerPid = handlerPid;
+    }
+
+    /**
+     * @param handlerPid the handler's pid now, {@code <= 0} when there is none
+     */
+    public static HostProfiling start(String appName, ProfilingSettings settings, Path workDirectory, TraceSink sink,
+                                      LongSupplier handlerPid) {
+        HostProfiling profiling = new HostProfiling(settings, handlerPid);
+        Thread.ofVirtual().name("flint-profiling-" + appName).start(() -> {
+            try {
+                PerfAvailability perf = PerfAvailability.shared();
+                if (!perf.available() && settings.enabled()) {
+                    LOG.warn("Profiling is on, but {}; Flint serves without it, and profile requests answer 503",
+                            perf.reason().orElse("perf cannot sample"));
+                } else if (!perf.available()) {
+                    LOG.info("Profiling is not available ({}); profile requests answer 503", perf.reason().orElse("?"));
+                } else {
+                    LOG.info("{}", perf.logLine());
+                }
+                ProfileWindows made = new ProfileWindows(appName, settings, perf, workDirectory, profiling.marks, sink,
+                        ProfileWindows.handlerTarget(handlerPid, Optional.empty()));
+                synchronized (profiling) {
+                    if (profiling.closed) {
+                        made.close();
+                        return;
+                    }
+                    if (settings.enabled() && perf.available()) {
+                        made.start();
+                        LOG.info("Profiling the handler of {} at {} Hz in windows of {} s", appName,
+                                settings.frequencyHz(), settings.window().toSeconds());
+                    }
+                    profiling.windows.complete(made);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Profiling could not be set up: {}", e.getMessage());
+                profiling.windows.completeExceptionally(e);
+            }
+        });
+        return profiling;
+    }
+
+    /** Records each invocation's end as a mark, with the handler's pid. */
+    public Invocation.Listener listener() {
+        return marks.listener(handlerPid);
+    }
+
+    public ProfilingSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Profiles the handler now, for {@code seconds}, and stores the trace; blocks (call it on a virtual thread).
+     *
+     * @return the stored trace's id
+     */
+    public String profileNow(String function, Duration seconds, int frequencyHz) throws ProfilingException,
+            InterruptedException {
+        ProfileWindows ready;
+        try {
+            ready = windows.get();
+        } catch (ExecutionException e) {
+            throw new ProfilingException(ProfilingException.Kind.UNAVAILABLE, "profiling could not be set up: "
+                    + e.getCause().getMessage());
+        }
+        return ready.profileNow(function, seconds, frequencyHz);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        windows.thenAccept(ProfileWindows::close);
+    }
+}

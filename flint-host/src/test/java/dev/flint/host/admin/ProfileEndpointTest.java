@@ -1,0 +1,96 @@
+package dev.flint.host.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flint.host.HostOptions;
+import dev.flint.host.profile.PerfAvailability;
+import dev.flint.host.testing.RunningHost;
+import dev.flint.host.testing.TestApp;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code POST /admin/functions/{name}/profile} on a running host: perf samples the real handler
+ * while it serves, and the stored trace holds the handler's samples and the invocations' marks.
+ */
+class ProfileEndpointTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aProfileTakenNowIsStoredWithTheHandlersSamplesAndTheInvocationsMarks() throws Exception {
+        PerfAvailability perf = PerfAvailability.shared();
+        if (!perf.available()) {
+            System.out.println("ProfileEndpointTest skipped: " + perf.reason().orElse("perf cannot sample"));
+        }
+        assumeTrue(perf.available(), () -> "perf cannot sample here: " + perf.reason().orElse("?"));
+        TestApp app = TestApp.in(dir.resolve("profiled"))
+                .hostJson("{'version':'2.0','customHandler':{'enableForwardingHttpRequest':true,'description':"
+                        + "{'defaultExecutablePath':'node','arguments':['limits_handler.js']}}}")
+                .handler("limits_handler.js")
+                .httpFunction("sleep", "['get']")
+                .httpFunction("fast", "['get']");
+        try (RunningHost host = RunningHost.start(app.root(), HostOptions.defaults().withDataDirectory(dir.resolve("data")))) {
+            host.awaitHandler();
+            AtomicBoolean loading = new AtomicBoolean(true);
+            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+                while (loading.get()) {
+                    try {
+                        host.get("/api/fast");
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            HttpResponse<String> profiled;
+            try {
+                profiled = host.send(HttpRequest.newBuilder(host.uri("/admin/functions/fast/profile?seconds=2&frequency=499"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build());
+            } finally {
+                loading.set(false);
+                load.join();
+            }
+            assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(201);
+            JsonNode answer = JSON.readTree(profiled.body());
+            String id = answer.path("id").asText();
+            assertThat(answer.path("frequency").asInt()).isEqualTo(499);
+
+            JsonNode entry = JSON.readTree(host.get("/admin/traces/" + id).body());
+            assertThat(entry.path("samples").asLong()).as("the busy handler was sampled").isPositive();
+            assertThat(entry.path("format").asText()).isEqualTo("perf-script");
+
+            JsonNode marks = JSON.readTree(host.get("/admin/traces/" + id + "/invocations").body());
+            assertThat(marks.path("count").asInt()).as("the invocations of the window were marked").isPositive();
+            JsonNode first = marks.path("invocations").path(0);
+            assertThat(first.path("function").asText()).isEqualTo("fast");
+            assertThat(first.path("pid").asLong()).isEqualTo(host.awaitHandler().pid());
+            long start = entry.path("startNanos").asLong();
+            long end = entry.path("endNanos").asLong();
+            int inside = 0;
+            for (JsonNode mark : marks.path("invocations")) {
+                if (mark.path("startNanos").asLong() <= end && mark.path("endNanos").asLong() >= start) {
+                    inside++;
+                }
+            }
+            assertThat(inside).as("marks and samples are on one clock: invocations fall among the samples").isPositive();
+
+            HttpResponse<String> unknown = host.send(HttpRequest.newBuilder(host.uri("/admin/functions/nope/profile?seconds=1"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            HttpResponse<String> bad = host.send(HttpRequest.newBuilder(host.uri("/admin/functions/fast/profile?seconds=x"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(bad.statusCode()).isEqualTo(400);
+        }
+    }
+}

@@ -22,13 +22,7 @@ source "$BENCH/lib/common.sh"
 need_tools profiling-overhead "nothing was measured" go curl python3 perf
 TMP="$(mktemp -d /tmp/flint-profiling-bench.XXXXXX)"
 PIDS=()
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  end_run "$status"
-}
-on_exit cleanup
+on_exit stop_pids_and_end
 
 log "building the handler and Flint"
 (cd "$BENCH/handlers/circle-go" && go build -o handler .)

@@ -23,13 +23,7 @@ for tool in curl python3; do
 done
 TMP="$(mktemp -d /tmp/flint-query-bench.XXXXXX)"
 PIDS=()
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  end_run "$status"
-}
-on_exit cleanup
+on_exit stop_pids_and_end
 
 (cd "$ROOT" && mvn -B -q -o -Dmaven.test.skip=true -pl flint-cli -am package 2>/dev/null \
   || mvn -B -q -Dmaven.test.skip=true -pl flint-cli -am package)

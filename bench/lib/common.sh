@@ -238,3 +238,12 @@ record_section() {
   python3 "$BENCH_LIB/record_section.py" "$1" "$2" "$3"
   log "recorded in docs/performance.md"
 }
+
+# stop_pids_and_end: an exit function (for on_exit) for scripts that keep the pids of what they
+# started in the array PIDS: stops each (stop_pid), then end_run with the script's exit status.
+stop_pids_and_end() {
+  local status=$? pid
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  end_run "$status"
+}

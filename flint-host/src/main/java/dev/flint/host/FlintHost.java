@@ -58,8 +58,8 @@ public final class FlintHost implements AutoCloseable {
 
     /** Profiles go into the trace store, each with its invocation marks. */
     private static dev.flint.host.profile.TraceSink profileSink(dev.flint.host.traces.TraceStore store) {
-        return (file, labels, marks) -> store.put(file, labels, marks.stream().map(m -> new dev.flint.host.traces.InvocationMark(
-                m.id(), m.startNanos(), m.endNanos(), (int) m.pid(), m.function(), m.status().wireName())).toList()).id();
+        return (file, labels, marks) -> store.put(file, labels,
+                marks.stream().map(dev.flint.host.profile.InvocationMarks.Mark::toStored).toList()).id();
     }
 
     /** The host's profiling; empty when there is no trace store to keep profiles in. */

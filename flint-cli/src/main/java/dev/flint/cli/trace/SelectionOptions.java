@@ -33,7 +33,7 @@ final class SelectionOptions {
     java.nio.file.Path invocations;
 
     /** The invocations of --invocations; empty without it. */
-    java.util.List<dev.flint.trace.query.Invocation> invocations() throws java.io.IOException {
+    java.util.List<dev.flint.trace.query.Invocation> invocations() {
         return invocations == null ? java.util.List.of() : InvocationsFile.read(invocations);
     }
 

@@ -13,7 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Invocation {
 
     /** How an invocation ended. */
-    public enum Outcome { SUCCEEDED, FAILED, CANCELLED }
+    public enum Outcome {
+        SUCCEEDED, FAILED, CANCELLED;
+
+        /** Lower case, as invocation marks write it. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** Hears of the end of an invocation, on the thread that ended it (its event loop). */
     @FunctionalInterface

@@ -1,19 +1,11 @@
 package dev.flint.host.profile;
 
 import dev.flint.host.invoke.Invocation;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.Writer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,40 +35,14 @@ public final class InvocationMarks {
     static final int CHUNK = 1 << 14;
 
     private static final VarHandle SEQUENCES = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final Outcome[] OUTCOMES = Outcome.values();
-
-    /** How an invocation ended: {@link Invocation.Outcome}, under the names the marks file uses. */
-    public enum Outcome {
-        SUCCEEDED, FAILED, CANCELLED;
-
-        public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static Outcome of(Invocation.Outcome o) {
-            return switch (o) {
-                case SUCCEEDED -> SUCCEEDED;
-                case FAILED -> FAILED;
-                case CANCELLED -> CANCELLED;
-            };
-        }
-
-        static Optional<Outcome> parse(String text) {
-            for (Outcome o : OUTCOMES) {
-                if (o.wireName().equalsIgnoreCase(text)) {
-                    return Optional.of(o);
-                }
-            }
-            return Optional.empty();
-        }
-    }
+    private static final Invocation.Outcome[] OUTCOMES = Invocation.Outcome.values();
 
     /**
      * One ended invocation.
      *
      * @param pid the handler process that ran it, or -1 when not known
      */
-    public record Mark(String id, String function, long pid, long startNanos, long endNanos, Outcome status) {
+    public record Mark(String id, String function, long pid, long startNanos, long endNanos, Invocation.Outcome status) {
         public Mark {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(function, "function");
@@ -86,6 +52,11 @@ public final class InvocationMarks {
         /** Whether it ran at some moment of {@code [fromNanos, toNanos]}. */
         public boolean overlaps(long fromNanos, long toNanos) {
             return startNanos <= toNanos && endNanos >= fromNanos;
+        }
+
+        /** The mark as the trace store keeps it beside a profile (its {@code .invocations} file). */
+        public dev.flint.host.traces.InvocationMark toStored() {
+            return new dev.flint.host.traces.InvocationMark(id, startNanos, endNanos, (int) pid, function, status.wireName());
         }
     }
 
@@ -139,11 +110,11 @@ public final class InvocationMarks {
      */
     public Invocation.Listener listener(LongSupplier handlerPid) {
         return (invocation, outcome, endNanos) -> record(invocation.id(), invocation.function().name(),
-                handlerPid.getAsLong(), invocation.startNanos(), endNanos, Outcome.of(outcome));
+                handlerPid.getAsLong(), invocation.startNanos(), endNanos, outcome);
     }
 
     /** Records one ended invocation. Safe from any thread. */
-    public void record(String id, String function, long pid, long startNanos, long endNanos, Outcome status) {
+    public void record(String id, String function, long pid, long startNanos, long endNanos, Invocation.Outcome status) {
         long seq = next.getAndIncrement();
         int slot = (int) (seq % capacity);
         Chunk c = chunk(slot / CHUNK);
@@ -294,91 +265,5 @@ public final class InvocationMarks {
             digits++;
         }
         return new long[] {hi, lo};
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // The <id>.invocations file
-
-    /** The first line of a marks file: a comment, which {@code flint trace --invocations} skips. */
-    public static final String HEADER = "# id start-ns end-ns pid function status"
-            + " (times: CLOCK_MONOTONIC ns = System.nanoTime() = perf record -k mono)";
-
-    /**
-     * Writes marks in the {@code <id>.invocations} format: {@link #HEADER}, then one mark a line,
-     * {@code id start-ns end-ns pid function status}, separated by one space (ids and function names
-     * hold no blanks; one that does has them replaced by {@code _}). The first four fields are what
-     * {@code flint trace --invocations} reads; pid -1 means any process.
-     */
-    public static void write(List<Mark> marks, Writer out) throws IOException {
-        out.write(HEADER);
-        out.write('\n');
-        StringBuilder line = new StringBuilder(96);
-        for (Mark m : marks) {
-            line.setLength(0);
-            line.append(token(m.id())).append(' ').append(m.startNanos()).append(' ').append(m.endNanos()).append(' ')
-                    .append(m.pid()).append(' ').append(token(m.function())).append(' ').append(m.status().wireName())
-                    .append('\n');
-            out.append(line);
-        }
-    }
-
-    /** {@link #write(List, Writer)} to a file, in UTF-8. */
-    public static void write(List<Mark> marks, Path file) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            write(marks, w);
-        }
-    }
-
-    /**
-     * Reads a marks file back. Blank lines and {@code #} comments are skipped; a line with only the
-     * first three or four fields (what {@code flint trace --invocations} takes) is read with pid -1,
-     * function {@code ""} and status succeeded as needed. A bad line is an {@link IOException} naming it.
-     */
-    public static List<Mark> read(Path file) throws IOException {
-        List<Mark> marks = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                String[] f = t.split("\\s+");
-                try {
-                    if (f.length < 3 || f.length > 6) {
-                        throw new IllegalArgumentException("expected: id start-ns end-ns [pid [function [status]]]");
-                    }
-                    long start = Long.parseLong(f[1]);
-                    long end = Long.parseLong(f[2]);
-                    if (end < start) {
-                        throw new IllegalArgumentException("it ends before it starts");
-                    }
-                    long pid = f.length > 3 ? Long.parseLong(f[3]) : -1;
-                    String function = f.length > 4 ? f[4] : "";
-                    Outcome status = f.length > 5 ? Outcome.parse(f[5]).orElseThrow(() -> new IllegalArgumentException(
-                            "status must be succeeded, failed or cancelled")) : Outcome.SUCCEEDED;
-                    marks.add(new Mark(f[0], function, pid, start, end, status));
-                } catch (IllegalArgumentException e) {
-                    String why = e instanceof NumberFormatException ? "expected whole numbers of nanoseconds and a pid"
-                            : e.getMessage();
-                    throw new IOException(file + ":" + number + ": " + why + ": \"" + t + "\"");
-                }
-            }
-        }
-        return marks;
-    }
-
-    private static String token(String s) {
-        if (s.isEmpty()) {
-            return "-";
-        }
-        for (int k = 0; k < s.length(); k++) {
-            if (Character.isWhitespace(s.charAt(k))) {
-                return s.replaceAll("\\s", "_");
-            }
-        }
-        return s;
     }
 }

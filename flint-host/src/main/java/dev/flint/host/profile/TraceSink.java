@@ -17,7 +17,7 @@ public interface TraceSink {
      *                       after this returns if it is still there)
      * @param labels         what the trace is of; keys in {@link ProfileLabels}
      * @param marks          the invocations that ran during the trace (ordered by start), for its
-     *                       {@code <id>.invocations} file ({@link InvocationMarks#write(List, Path)}); a
+     *                       {@code <id>.invocations} file ({@link InvocationMarks.Mark#toStored()}); a
      *                       mark's pid is -1 (any) when the handler ran as several processes
      */
     String store(Path perfScriptFile, Map<String, String> labels, List<InvocationMarks.Mark> marks) throws Exception;

@@ -30,6 +30,10 @@ public record InvocationMark(String id, long startNanos, long endNanos, int pid,
 
     public static final String UNKNOWN = "-";
 
+    /** The first line of a marks file: a comment, which every reader (and {@code flint trace --invocations}) skips. */
+    public static final String HEADER = "# id start-ns end-ns pid function status"
+            + " (times: CLOCK_MONOTONIC ns = System.nanoTime() = perf record -k mono)";
+
     private static final Pattern SPACE = Pattern.compile("[\\s\\p{Cntrl}]+");
 
     public InvocationMark {
@@ -63,9 +67,14 @@ public record InvocationMark(String id, long startNanos, long endNanos, int pid,
         return id + ' ' + startNanos + ' ' + endNanos + ' ' + pid + ' ' + function + ' ' + status;
     }
 
-    /** Writes the marks, one line each, to a new file (replacing one that is there). */
-    static void write(Collection<InvocationMark> marks, Path file) throws IOException {
+    /**
+     * Writes the marks to a new file (replacing one that is there): {@link #HEADER}, then one mark a
+     * line. The first four fields are what {@code flint trace --invocations} reads; pid -1 means any process.
+     */
+    public static void write(Collection<InvocationMark> marks, Path file) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(HEADER);
+            out.write('\n');
             for (InvocationMark mark : marks) {
                 out.write(mark.line());
                 out.write('\n');
@@ -79,7 +88,7 @@ public record InvocationMark(String id, long startNanos, long endNanos, int pid,
      * @param shownName what messages call the file (never a server path)
      * @throws IOException when a line is not a mark, naming the file, the line number and the line
      */
-    static List<InvocationMark> read(Path file, String shownName) throws IOException {
+    public static List<InvocationMark> read(Path file, String shownName) throws IOException {
         List<InvocationMark> marks = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flint.host.app.FunctionDefinition;
 import dev.flint.host.app.HttpMode;
 import dev.flint.host.invoke.Invocation;
+import dev.flint.host.traces.InvocationMark;
 import dev.flint.host.invoke.InvocationLog;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class InvocationMarksTest {
 
-    private static final InvocationMarks.Outcome OK = InvocationMarks.Outcome.SUCCEEDED;
+    private static final Invocation.Outcome OK = Invocation.Outcome.SUCCEEDED;
 
     @TempDir
     Path dir;
@@ -31,8 +31,8 @@ class InvocationMarksTest {
     void betweenReturnsTheMarksThatOverlapTheRangeOrderedByStart() {
         InvocationMarks marks = new InvocationMarks(100);
         marks.record("a", "f", 7, 100, 200, OK);
-        marks.record("b", "g", 7, 150, 180, InvocationMarks.Outcome.FAILED);
-        marks.record("c", "f", 8, 50, 120, InvocationMarks.Outcome.CANCELLED);
+        marks.record("b", "g", 7, 150, 180, Invocation.Outcome.FAILED);
+        marks.record("c", "f", 8, 50, 120, Invocation.Outcome.CANCELLED);
         marks.record("d", "f", 7, 300, 400, OK);
 
         assertThat(marks.between(110, 250, Optional.empty())).extracting(InvocationMarks.Mark::id).containsExactly("c", "a", "b");
@@ -40,7 +40,7 @@ class InvocationMarksTest {
         assertThat(marks.between(0, 1000, Optional.of("nobody"))).isEmpty();
         assertThat(marks.between(200, 300, Optional.empty())).extracting(InvocationMarks.Mark::id).containsExactly("a", "d");
         assertThat(marks.between(110, 250, Optional.of("g")))
-                .containsExactly(new InvocationMarks.Mark("b", "g", 7, 150, 180, InvocationMarks.Outcome.FAILED));
+                .containsExactly(new InvocationMarks.Mark("b", "g", 7, 150, 180, Invocation.Outcome.FAILED));
     }
 
     @Test
@@ -91,7 +91,7 @@ class InvocationMarksTest {
                     // Every field follows from k and the writer, so a torn mark cannot pass the check.
                     long start = (long) writer * 1_000_000_000L + k;
                     marks.record(new UUID(writer, k).toString(), "f" + writer, writer, start, start + writer + 1,
-                            InvocationMarks.Outcome.values()[k % 3]);
+                            Invocation.Outcome.values()[k % 3]);
                 }
             }));
         }
@@ -104,7 +104,7 @@ class InvocationMarksTest {
                     long k = id.getLeastSignificantBits();
                     boolean consistent = m.function().equals("f" + writer) && m.pid() == writer
                             && m.startNanos() == writer * 1_000_000_000L + k && m.endNanos() == m.startNanos() + writer + 1
-                            && m.status() == InvocationMarks.Outcome.values()[(int) (k % 3)];
+                            && m.status() == Invocation.Outcome.values()[(int) (k % 3)];
                     if (!consistent && errors.size() < 5) {
                         errors.add(m.toString());
                     }
@@ -139,34 +139,32 @@ class InvocationMarksTest {
         assertThat(kept).hasSize(2);
         InvocationMarks.Mark first = kept.stream().filter(m -> m.id().equals(ok.id())).findFirst().orElseThrow();
         assertThat(first.pid()).isEqualTo(4242);
-        assertThat(first.status()).isEqualTo(InvocationMarks.Outcome.SUCCEEDED);
+        assertThat(first.status()).isEqualTo(Invocation.Outcome.SUCCEEDED);
         assertThat(first.startNanos()).isEqualTo(ok.startNanos());
         assertThat(first.endNanos()).isBetween(before, after);
         assertThat(kept).extracting(InvocationMarks.Mark::status)
-                .containsExactlyInAnyOrder(InvocationMarks.Outcome.SUCCEEDED, InvocationMarks.Outcome.CANCELLED);
+                .containsExactlyInAnyOrder(Invocation.Outcome.SUCCEEDED, Invocation.Outcome.CANCELLED);
     }
 
     @Test
     void theInvocationsFileHasTheFieldsFlintTraceReadsFirst() throws IOException {
         List<InvocationMarks.Mark> marks = List.of(
                 new InvocationMarks.Mark("0b9e7c2a-5d1f-4e2b-9a7d-3c1f0e8d6b5a", "circle", 4242, 1017868000000L,
-                        1017871500000L, InvocationMarks.Outcome.SUCCEEDED),
-                new InvocationMarks.Mark("x y", "circle", -1, 5, 9, InvocationMarks.Outcome.FAILED));
-        StringWriter out = new StringWriter();
-        InvocationMarks.write(marks, out);
-        assertThat(out.toString()).isEqualTo(InvocationMarks.HEADER + "\n"
+                        1017871500000L, Invocation.Outcome.SUCCEEDED),
+                new InvocationMarks.Mark("x y", "circle", -1, 5, 9, Invocation.Outcome.FAILED));
+        Path file = dir.resolve("t1.invocations");
+        InvocationMark.write(marks.stream().map(InvocationMarks.Mark::toStored).toList(), file);
+        assertThat(Files.readString(file)).isEqualTo(InvocationMark.HEADER + "\n"
                 + "0b9e7c2a-5d1f-4e2b-9a7d-3c1f0e8d6b5a 1017868000000 1017871500000 4242 circle succeeded\n"
                 + "x_y 5 9 -1 circle failed\n");
-
-        Path file = dir.resolve("t1.invocations");
-        InvocationMarks.write(marks, file);
-        assertThat(InvocationMarks.read(file)).containsExactly(marks.get(0),
-                new InvocationMarks.Mark("x_y", "circle", -1, 5, 9, InvocationMarks.Outcome.FAILED));
+        assertThat(InvocationMark.read(file, "t1")).containsExactly(marks.get(0).toStored(),
+                new InvocationMark("x_y", 5, 9, -1, "circle", "failed"));
 
         Files.writeString(file, "# a comment\nabc 10 20\n\nabd 10 30 77\n");
-        assertThat(InvocationMarks.read(file)).containsExactly(
-                new InvocationMarks.Mark("abc", "", -1, 10, 20, OK), new InvocationMarks.Mark("abd", "", 77, 10, 30, OK));
+        assertThat(InvocationMark.read(file, "t1")).containsExactly(
+                new InvocationMark("abc", 10, 20, -1, null, null), new InvocationMark("abd", 10, 30, 77, null, null));
         Files.writeString(file, "abc 30 20 1 f succeeded\n");
-        assertThatThrownBy(() -> InvocationMarks.read(file)).hasMessage(file + ":1: it ends before it starts: \"abc 30 20 1 f succeeded\"");
+        assertThatThrownBy(() -> InvocationMark.read(file, "t1")).hasMessageStartingWith("t1:1: ")
+                .hasMessageContaining("ends (20 ns) before it starts (30 ns)").hasMessageEndingWith(": \"abc 30 20 1 f succeeded\"");
     }
 }

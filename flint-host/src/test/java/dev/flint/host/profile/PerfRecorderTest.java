@@ -1,5 +1,6 @@
 package dev.flint.host.profile;
 
+import dev.flint.host.invoke.Invocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -115,7 +116,7 @@ class PerfRecorderTest {
             in.write("0.3\n");
             in.flush();
             assertThat(out.readLine()).isEqualTo("done");
-            marks.record("inv-" + k, "burn", python.pid(), start, System.nanoTime(), InvocationMarks.Outcome.SUCCEEDED);
+            marks.record("inv-" + k, "burn", python.pid(), start, System.nanoTime(), Invocation.Outcome.SUCCEEDED);
             Thread.sleep(150);
         }
         PerfRecorder.Recording r = recording.get(20, TimeUnit.SECONDS);

@@ -76,7 +76,8 @@ final class PerfTests {
             StringBuilder b = new StringBuilder();
             labels.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
             Files.writeString(dir.resolve(id + ".labels"), b);
-            InvocationMarks.write(marks, dir.resolve(id + ".invocations"));
+            dev.flint.host.traces.InvocationMark.write(marks.stream().map(InvocationMarks.Mark::toStored).toList(),
+                    dir.resolve(id + ".invocations"));
             return id;
         }
 

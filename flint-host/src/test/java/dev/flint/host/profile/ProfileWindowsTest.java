@@ -1,5 +1,7 @@
 package dev.flint.host.profile;
 
+import dev.flint.host.invoke.Invocation;
+import dev.flint.host.traces.InvocationMark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +56,7 @@ class ProfileWindowsTest {
                     return;
                 }
                 marks.record("inv-" + k, k % 2 == 0 ? "circle" : "square", handler.pid(), start, System.nanoTime(),
-                        InvocationMarks.Outcome.SUCCEEDED);
+                        Invocation.Outcome.SUCCEEDED);
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {
@@ -114,10 +116,10 @@ class ProfileWindowsTest {
                             + " sample to the end of perf record%n", id, trace.samples().totalCount(),
                     (trace.startNanos() - start) / 1_000_000, (end - trace.endNanos()) / 1_000_000);
 
-            List<InvocationMarks.Mark> during = InvocationMarks.read(sink.invocations(id));
-            assertThat(during).hasSizeGreaterThan(20).allMatch(m -> m.overlaps(start, end));
-            assertThat(during).extracting(InvocationMarks.Mark::function).contains("circle", "square");
-            assertThat(Files.readAllLines(sink.invocations(id)).get(0)).isEqualTo(InvocationMarks.HEADER);
+            List<InvocationMark> during = InvocationMark.read(sink.invocations(id), id);
+            assertThat(during).hasSizeGreaterThan(20).allMatch(m -> m.startNanos() <= end && m.endNanos() >= start);
+            assertThat(during).extracting(InvocationMark::function).contains("circle", "square");
+            assertThat(Files.readAllLines(sink.invocations(id)).get(0)).isEqualTo(InvocationMark.HEADER);
         }
         assertThat(Files.list(dir.resolve("work")).toList()).as("no temporary file left").isEmpty();
     }
@@ -174,8 +176,8 @@ class ProfileWindowsTest {
 
     @Test
     void marksKeepTheirPidOnlyWhenTheHandlerRanAsThatOneProcess() {
-        InvocationMarks.Mark a = new InvocationMarks.Mark("a", "f", 10, 1, 2, InvocationMarks.Outcome.SUCCEEDED);
-        InvocationMarks.Mark b = new InvocationMarks.Mark("b", "f", 11, 1, 2, InvocationMarks.Outcome.FAILED);
+        InvocationMarks.Mark a = new InvocationMarks.Mark("a", "f", 10, 1, 2, Invocation.Outcome.SUCCEEDED);
+        InvocationMarks.Mark b = new InvocationMarks.Mark("b", "f", 11, 1, 2, Invocation.Outcome.FAILED);
         assertThat(ProfileWindows.forTrace(List.of(a, b), Set.of(10L))).extracting(InvocationMarks.Mark::pid)
                 .containsExactly(10L, -1L);
         assertThat(ProfileWindows.forTrace(List.of(a, b), Set.of(10L, 11L))).extracting(InvocationMarks.Mark::pid)

@@ -3,10 +3,11 @@ package dev.flint.trace.model;
 import java.util.Arrays;
 
 /**
- * An open-addressing hash map from long keys to int values, for interning stacks by
- * (parent, frame) without boxing: the map sits on the parsing hot path, once per frame line.
+ * An open-addressing hash map from long keys to int values, for interning without boxing: stacks
+ * by (parent, frame) on the parsing hot path, once per frame line, and tree nodes by (parent, name)
+ * in the queries. Keys must not be {@link Long#MIN_VALUE}.
  */
-final class LongIntMap {
+public final class LongIntMap {
 
     private static final long EMPTY = Long.MIN_VALUE;
 
@@ -15,7 +16,7 @@ final class LongIntMap {
     private int size;
     private int mask;
 
-    LongIntMap(int expected) {
+    public LongIntMap(int expected) {
         int capacity = Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
         keys = new long[capacity];
         values = new int[capacity];
@@ -23,8 +24,8 @@ final class LongIntMap {
         mask = capacity - 1;
     }
 
-    /** The value of {@code key}, or -1. {@code key} must not be {@link Long#MIN_VALUE}. */
-    int get(long key) {
+    /** The value of {@code key}, or -1. */
+    public int get(long key) {
         int i = slot(key);
         while (true) {
             long k = keys[i];
@@ -38,7 +39,7 @@ final class LongIntMap {
         }
     }
 
-    void put(long key, int value) {
+    public void put(long key, int value) {
         if ((size + 1) * 2 > keys.length) {
             grow();
         }
@@ -51,6 +52,15 @@ final class LongIntMap {
         }
         keys[i] = key;
         values[i] = value;
+    }
+
+    /** The value of {@code key} if present; otherwise stores {@code value} and returns -1. */
+    public int putIfAbsent(long key, int value) {
+        int existing = get(key);
+        if (existing < 0) {
+            put(key, value);
+        }
+        return existing;
     }
 
     private int slot(long key) {

@@ -1,5 +1,6 @@
 package dev.flint.trace.query;
 
+import dev.flint.trace.model.LongIntMap;
 import dev.flint.trace.model.FrameKind;
 import dev.flint.trace.model.FrameTable;
 import dev.flint.trace.model.SampleStore;
@@ -204,7 +205,7 @@ public record Differential(DiffNode root, Normalization normalization, Delta del
         private final NameNormalizer normalizer;
         private final Map<String, Integer> nameIds = new HashMap<>();
         private final List<String> names = new ArrayList<>();
-        private final LongIntHash index = new LongIntHash(1 << 12);
+        private final LongIntMap index = new LongIntMap(1 << 12);
         private int size = 1;
         private int[] parent = new int[1024];
         private int[] name = new int[1024];

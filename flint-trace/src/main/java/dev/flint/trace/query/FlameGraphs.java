@@ -1,5 +1,6 @@
 package dev.flint.trace.query;
 
+import dev.flint.trace.model.LongIntMap;
 import dev.flint.trace.model.FrameTable;
 import dev.flint.trace.model.SampleStore;
 import dev.flint.trace.model.StackTable;
@@ -158,7 +159,7 @@ public final class FlameGraphs {
         int n = stacks.size();
         boolean[] mayMerge = new boolean[n];
         long[] heaviest = null;
-        LongIntHash byKey = null;
+        LongIntMap byKey = null;
         for (int s = 0; s < n; s++) {
             int frame = stacks.frame(s);
             moduleFrame[s] = frame;
@@ -173,7 +174,7 @@ public final class FlameGraphs {
                 continue;
             }
             if (byKey == null) {
-                byKey = new LongIntHash(1024);
+                byKey = new LongIntMap(1024);
                 heaviest = new long[n];
             }
             int parentNode = parent == StackTable.ROOT ? -1 : node[parent]; // total[parent] >= total[s] > 0

@@ -44,10 +44,6 @@ public record FrontDoorLimits(
         return new FrontDoorLimits(maxBodyBytes, bytes, maxRequestLineBytes, idleTimeout, slowClientTimeout, maxConnections);
     }
 
-    public FrontDoorLimits withMaxRequestLineBytes(int bytes) {
-        return new FrontDoorLimits(maxBodyBytes, maxHeaderBytes, bytes, idleTimeout, slowClientTimeout, maxConnections);
-    }
-
     public FrontDoorLimits withIdleTimeout(Duration timeout) {
         return new FrontDoorLimits(maxBodyBytes, maxHeaderBytes, maxRequestLineBytes, timeout, slowClientTimeout, maxConnections);
     }

@@ -5,6 +5,7 @@ import dev.flint.host.admin.AdminContext;
 import dev.flint.host.admin.FunctionRunner;
 import dev.flint.host.admission.Authorizer;
 import dev.flint.host.admission.ClientConnection;
+import dev.flint.host.admission.ExpectContinue;
 import dev.flint.host.admission.ConnectionGuard;
 import dev.flint.host.admission.FrontDoorLimits;
 import dev.flint.host.admission.FunctionThrottle;

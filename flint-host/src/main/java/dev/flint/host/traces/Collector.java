@@ -4,7 +4,7 @@ import dev.flint.host.HostStartException;
 import dev.flint.host.admission.Authorizer;
 import dev.flint.host.app.AuthLevel;
 import dev.flint.host.auth.KeyStore;
-import dev.flint.host.http.ExpectContinue;
+import dev.flint.host.admission.ExpectContinue;
 import dev.flint.host.invoke.FailureKind;
 import dev.flint.host.invoke.FailureResponses;
 import io.vertx.core.Vertx;

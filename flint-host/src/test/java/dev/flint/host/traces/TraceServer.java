@@ -1,6 +1,6 @@
 package dev.flint.host.traces;
 
-import dev.flint.host.http.ExpectContinue;
+import dev.flint.host.admission.ExpectContinue;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;

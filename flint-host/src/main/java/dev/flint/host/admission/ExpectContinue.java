@@ -1,4 +1,4 @@
-package dev.flint.host.http;
+package dev.flint.host.admission;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;

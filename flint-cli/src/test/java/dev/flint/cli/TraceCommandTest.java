@@ -148,6 +148,11 @@ class TraceCommandTest {
         assertThat(garbage.awaitExit(EXIT)).isEqualTo(2);
         assertThat(garbage.stderr()).contains("broken.txt:1").contains("this is not a profile");
 
+        ChildProcess pastTheEnd = flint.run("trace", "flame", "--start", "50", "--end", "60",
+                fixture("java-loop-200hz.perf.gz").toString());
+        assertThat(pastTheEnd.awaitExit(EXIT)).isEqualTo(2);
+        assertThat(pastTheEnd.stderr()).contains("--start 50.0 is past the end").contains("spans 0 to 10.");
+
         ChildProcess untimed = flint.run("trace", "heatmap", fixture("java-loop-async-profiler.collapsed").toString());
         assertThat(untimed.awaitExit(EXIT)).isEqualTo(2);
         assertThat(untimed.stderr()).contains("timestamp");

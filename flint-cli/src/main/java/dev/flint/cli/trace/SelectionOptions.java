@@ -42,10 +42,19 @@ final class SelectionOptions {
         if (start == null && end == null) {
             return filter;
         }
+        if (!trace.timed()) {
+            throw new dev.flint.cli.UserError(trace.source() + " has no timestamps, so it has no time range");
+        }
         double from = start == null ? 0 : start;
-        // Without an end: one second past the last sample, on the same scale as --start.
-        double to = end != null ? end : Math.ceil((trace.endNanos() - Math.floorDiv(trace.startNanos(),
-                1_000_000_000L) * 1_000_000_000L) / 1e9) + 1;
+        // The trace's span on the scale of --start: seconds from its first whole second.
+        double span = (trace.endNanos() - Math.floorDiv(trace.startNanos(), 1_000_000_000L) * 1_000_000_000L) / 1e9;
+        if (from > span) {
+            // As the query API's 416: a range past the end is a mistake, not an empty flame graph.
+            throw new dev.flint.cli.UserError(String.format(java.util.Locale.ROOT,
+                    "--start %s is past the end of %s, which spans 0 to %.3f s", from, trace.source(), span));
+        }
+        // Without an end: one second past the last sample.
+        double to = end != null ? end : Math.ceil(span) + 1;
         return filter.withSeconds(trace, from, to);
     }
 

@@ -38,6 +38,7 @@ public final class HandlerSupervisor implements AutoCloseable {
     private final Optional<Integer> fixedPort;
     private final Duration startupTimeout;
     private final Duration gracePeriod;
+    private final ProcessPlacement placement;
 
     private volatile CompletableFuture<HandlerEndpoint> current = new CompletableFuture<>();
     private volatile String lastFailure = "the handler has not started yet";
@@ -55,6 +56,13 @@ public final class HandlerSupervisor implements AutoCloseable {
 
     public HandlerSupervisor(String appName, HandlerCommand command, Optional<Integer> fixedPort,
                              Duration startupTimeout, Duration gracePeriod) {
+        this(appName, command, fixedPort, startupTimeout, gracePeriod, ProcessPlacement.NONE);
+    }
+
+    /** @param placement where each spawned handler process goes (its cgroup), released at close */
+    public HandlerSupervisor(String appName, HandlerCommand command, Optional<Integer> fixedPort,
+                             Duration startupTimeout, Duration gracePeriod, ProcessPlacement placement) {
+        this.placement = placement;
         this.appName = appName;
         this.command = command;
         this.fixedPort = fixedPort;
@@ -135,6 +143,7 @@ public final class HandlerSupervisor implements AutoCloseable {
             }
             process = p;
             starts++;
+            place(p);
             enter(HandlerStatus.State.STARTING, p.pid(), port);
             // Logged inside the lock, so that the console never shows a start after the stop began.
             HOST.info("Started the handler of {}: pid {}, port {}: {}", appName, p.pid(), port, String.join(" ", command.command()));
@@ -206,6 +215,15 @@ public final class HandlerSupervisor implements AutoCloseable {
         }
     }
 
+    /** A handler that cannot be placed still serves; only sampling by cgroup misses it (perf then samples by pid). */
+    private void place(Process p) {
+        try {
+            placement.place(p);
+        } catch (IOException | RuntimeException e) {
+            HOST.warn("The handler of {} (pid {}) runs outside its cgroup: {}", appName, p.pid(), e.getMessage());
+        }
+    }
+
     private static int waitFor(Process p) {
         while (true) {
             try {
@@ -259,13 +277,11 @@ public final class HandlerSupervisor implements AutoCloseable {
     @Override
     public void close() {
         Process p;
+        boolean first;
         synchronized (lifecycle) {
-            if (stopping) {
-                p = null;
-            } else {
-                stopping = true;
-                p = process;
-            }
+            first = !stopping;
+            stopping = true;
+            p = first ? process : null;
         }
         if (p != null && p.isAlive()) {
             HOST.info("Stopping the handler of {} (pid {})", appName, p.pid());
@@ -276,6 +292,9 @@ public final class HandlerSupervisor implements AutoCloseable {
             stopped.join();
         } else {
             stopped.complete(null);
+        }
+        if (first) {
+            placement.release(); // what escaped the handler's process tree is still in its cgroup
         }
         current.completeExceptionally(new IllegalStateException("Flint is stopping"));
     }

@@ -1,5 +1,6 @@
 package dev.flint.host.profile;
 
+import dev.flint.host.process.ProcessPlacement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.Set;
  * spawned ({@link #join}); whatever it starts afterwards is born inside. Kept across restarts (the new
  * process joins the same folder) and removed by {@link #close()} once the handler is gone.
  */
-public final class HandlerCgroup implements AutoCloseable {
+public final class HandlerCgroup implements AutoCloseable, ProcessPlacement {
 
     private final CgroupV2 owner;
     private final Path directory;
@@ -76,6 +77,20 @@ public final class HandlerCgroup implements AutoCloseable {
 
     private boolean isMember(long pid) {
         return CgroupV2.cgroupOf(Long.toString(pid)).map(expectedMembership::equals).orElse(true);
+    }
+
+    @Override
+    public void place(Process process) throws IOException {
+        join(process.toHandle());
+    }
+
+    /** Kills what the handler left behind in its cgroup (grandchildren that escaped its tree), then removes it. */
+    @Override
+    public void release() {
+        if (!pids().isEmpty()) {
+            killAll();
+        }
+        close();
     }
 
     /** The processes in this cgroup now. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flint.trace.export.TraceJson;
 import dev.flint.trace.format.TraceFormatException;
+import dev.flint.trace.format.ExpandedTooLargeException;
 import dev.flint.trace.format.TraceReader;
 import dev.flint.trace.model.SampleStore;
 import dev.flint.trace.model.Trace;
@@ -561,6 +562,10 @@ public final class TraceStore {
                     infoNode);
         } catch (TraceFormatException e) {
             throw new TraceRejectedException(TraceRejectedException.Reason.NOT_A_TRACE, shown(e, shownName));
+        } catch (ExpandedTooLargeException e) {
+            throw new TraceRejectedException(TraceRejectedException.Reason.TOO_LARGE, shownName
+                    + ": the gzip body expands to more than " + e.limitBytes() + " bytes (" + (e.limitBytes() >> 20)
+                    + " MiB), the limit of a trace once decompressed");
         } catch (RuntimeException e) {
             // A reader's own failure on a strange input: still the input's fault, and the sender's to hear.
             throw new TraceRejectedException(TraceRejectedException.Reason.NOT_A_TRACE, shownName
@@ -584,9 +589,15 @@ public final class TraceStore {
             return TraceReader.read(file);
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return TraceReader.read(in, source);
+            return TraceReader.read(in, source, MAX_EXPANDED_BYTES);
         }
     }
+
+    /**
+     * The most a gzip trace may expand to when read: a few megabytes of compressed zeros must not
+     * become minutes of parsing (a gzip bomb). 2 GiB of perf text is about a day at 200 Hz on 8 CPUs.
+     */
+    public static final long MAX_EXPANDED_BYTES = 2L << 30;
 
     /** The parser's message with {@code shownName} as the source, never the store's path. */
     static String shown(TraceFormatException e, String shownName) {

@@ -54,11 +54,19 @@ public final class TraceReader {
 
     /** Reads {@code in} to its end; the caller closes it. {@code sourceName} names the input in messages. */
     public static Trace read(InputStream in, String sourceName) throws IOException, TraceFormatException {
-        PushbackInputStream pushback = new PushbackInputStream(in, 4);
-        return read(pushback, sourceName, peek(pushback, sourceName), 0);
+        return read(in, sourceName, Long.MAX_VALUE);
     }
 
-    private static Trace read(PushbackInputStream in, String source, byte[] head, int gzipDepth)
+    /**
+     * {@link #read(InputStream, String)}, reading at most {@code maxExpandedBytes} out of each gzip
+     * layer: past it, {@link ExpandedTooLargeException}.
+     */
+    public static Trace read(InputStream in, String sourceName, long maxExpandedBytes) throws IOException, TraceFormatException {
+        PushbackInputStream pushback = new PushbackInputStream(in, 4);
+        return read(pushback, sourceName, peek(pushback, sourceName), 0, maxExpandedBytes);
+    }
+
+    private static Trace read(PushbackInputStream in, String source, byte[] head, int gzipDepth, long maxExpandedBytes)
             throws IOException, TraceFormatException {
         if (head.length == 0) {
             throw new TraceFormatException(source, 0, null, (gzipDepth > 0 ? "empty gzip content: " : "empty input: ")
@@ -75,8 +83,9 @@ public final class TraceReader {
                 throw corruptGzip(source, e);
             }
             try {
-                PushbackInputStream inner = new PushbackInputStream(new GzipErrors(gzip), 4);
-                return read(inner, source, peek(inner, source), gzipDepth + 1);
+                PushbackInputStream inner = new PushbackInputStream(
+                        new ExpansionLimit(new GzipErrors(gzip), maxExpandedBytes, source), 4);
+                return read(inner, source, peek(inner, source), gzipDepth + 1, maxExpandedBytes);
             } catch (CorruptGzip e) {
                 throw corruptGzip(source, (IOException) e.getCause());
             }
@@ -200,6 +209,44 @@ public final class TraceReader {
 
     private static boolean isJfr(byte[] head) {
         return head.length == 4 && head[0] == 'F' && head[1] == 'L' && head[2] == 'R' && head[3] == 0;
+    }
+
+    /** Counts what comes out of a gzip layer, and stops it past the limit. */
+    private static final class ExpansionLimit extends FilterInputStream {
+        private final long limit;
+        private final String source;
+        private long read;
+
+        ExpansionLimit(InputStream in, long limit, String source) {
+            super(in);
+            this.limit = limit;
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws ExpandedTooLargeException {
+            read += n;
+            if (read > limit) {
+                throw new ExpandedTooLargeException(source, limit);
+            }
+        }
     }
 
     /** A gzip stream's own errors, told apart from those of the input below it. */

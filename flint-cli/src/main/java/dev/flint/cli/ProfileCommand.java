@@ -23,14 +23,18 @@ import picocli.CommandLine.Parameters;
  * stored trace's id.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Profiles a function of the running Flint now, with perf, and prints the trace id (then: flint trace"
+        description = "Profiles a function of the running Flint now, with perf (or async-profiler), or Flint itself"
+                + " with JFR (--host), and prints the trace id (then: flint trace"
                 + " commands on the file `flint traces show ID` names, or GET /admin/traces/ID/flamegraph).")
 final class ProfileCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(paramLabel = "FUNCTION")
+    @Parameters(paramLabel = "FUNCTION", arity = "0..1", description = "The function whose handler to profile.")
     String function;
+
+    @Option(names = "--host", description = "Profile Flint's own JVM instead, with JFR (no perf needed).")
+    boolean host;
 
     @Option(names = "--seconds", paramLabel = "N", description = "How long (default: 10).")
     int seconds = 10;
@@ -46,6 +50,9 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (host == (function != null)) {
+            throw new UserError(host ? "give a FUNCTION or --host, not both" : "name the FUNCTION to profile (or --host for Flint's own JVM)");
+        }
         FunctionApp loaded;
         try {
             loaded = AppLoader.load(app, System.getenv());
@@ -53,8 +60,8 @@ final class ProfileCommand implements Callable<Integer> {
             throw new UserError("the app in " + app.toAbsolutePath().normalize() + " cannot be read: " + e.problems().get(0));
         }
         String base = url != null ? url : "http://127.0.0.1:" + loaded.settings().localHttpPort().orElse(7071);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/admin/functions/" + function
-                        + "/profile?seconds=" + seconds + (frequency == null ? "" : "&frequency=" + frequency)))
+        String endpoint = host ? "/admin/host/profile" : "/admin/functions/" + function + "/profile";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + endpoint + "?seconds=" + seconds + (frequency == null ? "" : "&frequency=" + frequency)))
                 .timeout(Duration.ofSeconds(seconds + 60)).POST(HttpRequest.BodyPublishers.noBody());
         try (KeyStore keys = KeyStore.open(KeyStore.dataDirectory(loaded.root(), System.getenv()), System.getenv(),
                 loaded.functions().stream().map(f -> f.name()).toList())) {

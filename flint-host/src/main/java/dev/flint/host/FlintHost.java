@@ -10,6 +10,10 @@ import dev.flint.host.http.CorsPolicy;
 import dev.flint.host.http.FrontDoor;
 import dev.flint.host.process.HandlerCommand;
 import dev.flint.host.process.HandlerSupervisor;
+import dev.flint.host.process.ProcessPlacement;
+import dev.flint.host.profile.AsyncProfilerAgent;
+import dev.flint.host.profile.CgroupV2;
+import dev.flint.host.profile.HandlerCgroup;
 import dev.flint.host.route.FunctionRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -102,24 +106,30 @@ public final class FlintHost implements AutoCloseable {
     public static FlintHost start(FunctionApp app, HostOptions options) throws AppConfigException {
         FunctionRoutes routes = FunctionRoutes.of(app);
         CorsPolicy cors = corsPolicy(app, options);
+        Map<String, String> env = new HashMap<>(options.environment());
+        env.putAll(app.settings().values());
+        Path dataDirectory = options.dataDirectory().orElseGet(() -> KeyStore.dataDirectory(app.root(), env));
         HandlerSupervisor supervisor = null;
+        Optional<HandlerCgroup> handlerCgroup = Optional.empty();
+        Optional<AsyncProfilerAgent> asyncProfiler = asyncProfilerAgent(app, dataDirectory);
         if (app.functions().stream().anyMatch(fn -> !fn.disabled())) {
             // As Azure: an app without functions never starts its handler. A function whose trigger
             // Flint does not run yet still needs it, for POST /admin/functions/{name}.
             // Frame pointers, so that perf sees a JVM handler's Java callers; other programs ignore it.
             Map<String, String> handlerEnvironment = new HashMap<>(options.environment());
-            handlerEnvironment.put("JAVA_TOOL_OPTIONS",
-                    dev.flint.host.profile.JitSymbols.javaToolOptions(handlerEnvironment.get("JAVA_TOOL_OPTIONS")));
+            String javaOptions = dev.flint.host.profile.JitSymbols.javaToolOptions(handlerEnvironment.get("JAVA_TOOL_OPTIONS"));
+            if (asyncProfiler.isPresent()) {
+                javaOptions += " " + asyncProfiler.get().agentOption(); // loaded at start, idle until a window
+            }
+            handlerEnvironment.put("JAVA_TOOL_OPTIONS", javaOptions);
             HandlerCommand command = HandlerCommand.resolve(app, handlerEnvironment);
             Duration startupTimeout = options.startupTimeout().orElse(app.host().startupTimeout());
+            handlerCgroup = handlerCgroup(app);
             supervisor = new HandlerSupervisor(app.name(), command, app.host().handlerPort(), startupTimeout,
-                    options.gracePeriod());
+                    options.gracePeriod(), handlerCgroup.<ProcessPlacement>map(c -> c).orElse(ProcessPlacement.NONE));
         }
         KeyStore keys = null;
         String keysUnavailable = "";
-        Map<String, String> env = new HashMap<>(options.environment());
-        env.putAll(app.settings().values());
-        Path dataDirectory = options.dataDirectory().orElseGet(() -> KeyStore.dataDirectory(app.root(), env));
         try {
             keys = KeyStore.open(dataDirectory, env, app.functions().stream().map(FunctionDefinition::name).toList());
         } catch (KeyStoreException e) {
@@ -143,11 +153,12 @@ public final class FlintHost implements AutoCloseable {
                             dev.flint.host.traces.TraceEndpoints.DEFAULT_MAX_UPLOAD_BYTES));
             traceStore.ifPresent(store -> enforceRetentionEveryMinute(vertx, store));
             HandlerSupervisor handler = supervisor;
+            Optional<HandlerCgroup> sampledCgroup = handlerCgroup;
             dev.flint.host.profile.ProfilingSettings settings = app.host().profiling().withEnabled(
                     options.profile() || app.host().profiling().enabled());
             dev.flint.host.profile.HostProfiling profiling = traceStore.map(store -> dev.flint.host.profile.HostProfiling.start(
                     app.name(), settings, dataDirectory.resolve("profiling-tmp"), profileSink(store),
-                    () -> handler == null ? -1 : handler.status().pid())).orElse(null);
+                    () -> handler == null ? -1 : handler.status().pid(), sampledCgroup, asyncProfiler)).orElse(null);
             FrontDoor frontDoor = FrontDoor.start(vertx, app, routes, supervisor, options, Optional.ofNullable(keys),
                     keysUnavailable, cors, profiling == null ? dev.flint.host.invoke.Invocation.Listener.NONE
                             : profiling.listener(), traces, Optional.ofNullable(profiling));
@@ -165,11 +176,42 @@ public final class FlintHost implements AutoCloseable {
             if (supervisor != null) {
                 supervisor.close();
             }
+            handlerCgroup.ifPresent(HandlerCgroup::close); // already released by the supervisor; a no-op then
             if (keys != null) {
                 keys.close();
             }
             vertx.close();
             throw e;
+        }
+    }
+
+    /** async-profiler's agent, extracted into the data directory, when host.json's {@code profiling.jvm} chooses it. */
+    private static Optional<AsyncProfilerAgent> asyncProfilerAgent(FunctionApp app, Path dataDirectory) {
+        if (app.host().profiling().jvmMode() != dev.flint.host.profile.ProfilingSettings.JvmMode.ASYNC_PROFILER) {
+            return Optional.empty();
+        }
+        AsyncProfilerAgent.Agent installed = AsyncProfilerAgent.install(dataDirectory.resolve("profiler"));
+        installed.reason().ifPresent(why -> LOG.warn("host.json chooses async-profiler for Java handlers, but {};"
+                + " they are profiled with perf and a perf map instead", why));
+        return installed.agent();
+    }
+
+    /**
+     * The handler's own cgroup v2 folder, where the machine lets Flint make one: perf then samples the
+     * cgroup, which catches every process the handler ever starts. Empty (sampling by pid) otherwise.
+     */
+    private static Optional<HandlerCgroup> handlerCgroup(FunctionApp app) {
+        CgroupV2.Detection detection = CgroupV2.shared();
+        if (detection.cgroups().isEmpty()) {
+            LOG.debug("Handlers run in Flint's cgroup: {}", detection.reason().orElse(""));
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(detection.cgroups().get().create(app.name()));
+        } catch (java.io.IOException e) {
+            LOG.warn("The handler of {} runs in Flint's cgroup, so perf samples it by pid: cannot make its own ({})",
+                    app.name(), e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -81,7 +81,7 @@ public final class AdminApi {
         if (endpoint == AdminEndpoint.TRACES) {
             // It answers 100-continue itself, after its own name and size checks.
             if (context.traces().isEmpty()) {
-                error(request, 503, FailureKind.ADMIN_CONFLICT, "the trace store is not available");
+                error(request, 503, FailureKind.TRACE_STORE_UNAVAILABLE, "the trace store is not available");
             } else {
                 context.traces().get().handle(request, caller, admitted);
             }
@@ -104,6 +104,7 @@ public final class AdminApi {
             case FUNCTION_KEYS, FUNCTION_KEY -> function(request, params.get("name")).ifPresent(fn ->
                     keys.function(request, endpoint, fn, params.get("keyName"), baseUrl(request)));
             case PROFILE -> function(request, params.get("name")).ifPresent(fn -> ProfileEndpoint.profile(context, request, fn));
+            case HOST_PROFILE -> ProfileEndpoint.profileHost(context, request);
             case TRACES -> throw new IllegalStateException("handled above");
         }
     }

@@ -20,6 +20,8 @@ enum AdminEndpoint {
     SYSTEM_KEY("admin/host/systemkeys/{keyName}", Set.of("GET", "PUT", "POST", "DELETE"), AuthLevel.ADMIN),
     FUNCTION_KEYS("admin/functions/{name}/keys", Set.of("GET"), AuthLevel.ADMIN),
     FUNCTION_KEY("admin/functions/{name}/keys/{keyName}", Set.of("GET", "PUT", "POST", "DELETE"), AuthLevel.ADMIN),
+    /** Profiles Flint's own JVM now with JFR: {@code ?seconds=N[&frequency=F]}, answered with the trace id. */
+    HOST_PROFILE("admin/host/profile", Set.of("POST"), AuthLevel.ADMIN),
     /** Profiles the handler now for one function: {@code ?seconds=N[&frequency=F]}, answered with the trace id. */
     PROFILE("admin/functions/{name}/profile", Set.of("POST"), AuthLevel.ADMIN),
     /** The trace collector, store and query API ({@link dev.flint.host.traces.TraceEndpoints}); the catch-all matches /admin/traces too. */

@@ -50,7 +50,15 @@ public enum FailureKind {
     /** An admin API call whose body or parameters are wrong. */
     BAD_ADMIN_REQUEST(400, "bad-admin-request"),
     /** An admin API call that cannot be carried out now (keys supplied by the environment, no key store). */
-    ADMIN_CONFLICT(409, "admin-conflict");
+    ADMIN_CONFLICT(409, "admin-conflict"),
+    /** The trace store could not be opened, so traces can be neither posted nor read nor recorded. */
+    TRACE_STORE_UNAVAILABLE(503, "trace-store-unavailable"),
+    /** A profile cannot be taken now: perf missing or not permitted, no handler running, Flint stopping. */
+    PROFILE_UNAVAILABLE(503, "profile-unavailable"),
+    /** Another profile of the same app is being recorded (one perf at a time); Retry-After says when to try. */
+    PROFILE_BUSY(409, "profile-busy"),
+    /** perf, async-profiler, JFR or the store failed while recording a profile. */
+    PROFILE_FAILED(500, "profile-failed");
 
     private final int status;
     private final String code;

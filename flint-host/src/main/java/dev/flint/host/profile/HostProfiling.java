@@ -36,11 +36,35 @@ public final class HostProfiling implements AutoCloseable {
      */
     public static HostProfiling start(String appName, ProfilingSettings settings, Path workDirectory, TraceSink sink,
                                       LongSupplier handlerPid) {
+        return start(appName, settings, workDirectory, sink, handlerPid, Optional.empty());
+    }
+
+    /**
+     * @param handlerPid the handler's pid now, {@code <= 0} when there is none
+     * @param cgroup     the handler's cgroup, sampled instead of its pid when perf may sample system-wide
+     */
+    public static HostProfiling start(String appName, ProfilingSettings settings, Path workDirectory, TraceSink sink,
+                                      LongSupplier handlerPid, Optional<HandlerCgroup> cgroup) {
+        return start(appName, settings, workDirectory, sink, handlerPid, cgroup, Optional.empty());
+    }
+
+    /** @param asyncProfiler the agent Java handlers were started with, when host.json chose async-profiler */
+    public static HostProfiling start(String appName, ProfilingSettings settings, Path workDirectory, TraceSink sink,
+                                      LongSupplier handlerPid, Optional<HandlerCgroup> cgroup,
+                                      Optional<AsyncProfilerAgent> asyncProfiler) {
         HostProfiling profiling = new HostProfiling(settings, handlerPid);
         Thread.ofVirtual().name("flint-profiling-" + appName).start(() -> {
             try {
                 PerfAvailability perf = PerfAvailability.shared();
-                if (!perf.available() && settings.enabled()) {
+                boolean jvmsByAgent = asyncProfiler.isPresent() && settings.jvmMode() == ProfilingSettings.JvmMode.ASYNC_PROFILER;
+                if (jvmsByAgent) {
+                    LOG.info("Java handlers of {} are profiled with async-profiler {} ({})", appName,
+                            asyncProfiler.get().version(), asyncProfiler.get().library());
+                }
+                if (!perf.available() && jvmsByAgent) {
+                    LOG.info("perf is not available ({}); only Java handlers can be profiled, with async-profiler",
+                            perf.reason().orElse("?"));
+                } else if (!perf.available() && settings.enabled()) {
                     LOG.warn("Profiling is on, but {}; Flint serves without it, and profile requests answer 503",
                             perf.reason().orElse("perf cannot sample"));
                 } else if (!perf.available()) {
@@ -48,14 +72,20 @@ public final class HostProfiling implements AutoCloseable {
                 } else {
                     LOG.info("{}", perf.logLine());
                 }
+                Optional<HandlerCgroup> sampledCgroup = cgroup.filter(c -> perf.systemWide());
+                if (cgroup.isPresent() && perf.available()) {
+                    LOG.info(sampledCgroup.isPresent() ? "The handler of {} runs in cgroup {}; perf samples that cgroup"
+                            : "The handler of {} runs in cgroup {}, but perf samples it by pid: " + perf.systemWideReason().orElse(""),
+                            appName, cgroup.get().perfName());
+                }
                 ProfileWindows made = new ProfileWindows(appName, settings, perf, workDirectory, profiling.marks, sink,
-                        ProfileWindows.handlerTarget(handlerPid, Optional.empty()));
+                        ProfileWindows.handlerTarget(handlerPid, sampledCgroup), asyncProfiler);
                 synchronized (profiling) {
                     if (profiling.closed) {
                         made.close();
                         return;
                     }
-                    if (settings.enabled() && perf.available()) {
+                    if (settings.enabled() && (perf.available() || jvmsByAgent)) {
                         made.start();
                         LOG.info("Profiling the handler of {} at {} Hz in windows of {} s", appName,
                                 settings.frequencyHz(), settings.window().toSeconds());
@@ -94,6 +124,18 @@ public final class HostProfiling implements AutoCloseable {
                     + e.getCause().getMessage());
         }
         return ready.profileNow(function, seconds, frequencyHz);
+    }
+
+    /** Profiles Flint's own JVM now with JFR, for {@code seconds}; blocks (call it on a virtual thread). */
+    public String profileHostNow(Duration seconds, int frequencyHz) throws ProfilingException, InterruptedException {
+        ProfileWindows ready;
+        try {
+            ready = windows.get();
+        } catch (ExecutionException e) {
+            throw new ProfilingException(ProfilingException.Kind.UNAVAILABLE, "profiling could not be set up: "
+                    + e.getCause().getMessage());
+        }
+        return ready.profileHostNow(seconds, frequencyHz);
     }
 
     @Override

@@ -146,7 +146,18 @@ public final class PerfRecorder {
      */
     public record Recording(Path scriptFile, long startNanos, long endNanos, Instant startTime, String sampling,
                             Set<Long> pids, List<Long> jvmPids, int frequencyHz, Duration window,
-                            Duration perfRecordTook, Duration perfMapTook, Duration perfScriptTook, List<String> warnings) {}
+                            Duration perfRecordTook, Duration perfMapTook, Duration perfScriptTook, List<String> warnings) {
+
+        /** Whether the trace's sample times are wall-clock (JFR, from async-profiler or the host's own), not perf's monotonic clock. */
+        public boolean wallClock() {
+            return sampling.equals(AsyncProfilerRecorder.SAMPLING) || sampling.equals(HostJfr.SAMPLING);
+        }
+
+        /** The wall clock minus {@link System#nanoTime()}'s, as read together when the window started. */
+        public long wallMinusMonoNanos() {
+            return startTime.getEpochSecond() * 1_000_000_000L + startTime.getNano() - startNanos;
+        }
+    }
 
     /** Records one window and turns it into text: {@link #capture}, then {@link #script}. */
     public Recording record(Target target, int frequencyHz, Duration window) throws ProfilingException, InterruptedException {
@@ -182,12 +193,12 @@ public final class PerfRecorder {
      */
     public static final class Control {
         private boolean endEarly;
-        private ProcessRun.Started perf;
+        private Runnable stopper;
 
         public synchronized void endEarly() {
             endEarly = true;
-            if (perf != null) {
-                perf.stopEarly();
+            if (stopper != null) {
+                stopper.run();
             }
         }
 
@@ -196,9 +207,14 @@ public final class PerfRecorder {
         }
 
         synchronized void attach(ProcessRun.Started started) {
-            perf = started;
+            attach(started::stopEarly);
+        }
+
+        /** What ends the window early: perf's SIGTERM, or the wake-up of async-profiler's wait. */
+        synchronized void attach(Runnable stop) {
+            stopper = stop;
             if (endEarly) {
-                started.stopEarly();
+                stop.run();
             }
         }
     }

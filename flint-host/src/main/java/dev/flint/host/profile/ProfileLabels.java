@@ -83,13 +83,17 @@ public final class ProfileLabels {
         l.put(MODE, mode);
         l.put(SAMPLING, r.sampling());
         l.put(PIDS, r.pids().stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
+        boolean jfr = r.wallClock();
         if (!r.jvmPids().isEmpty()) {
-            l.put(JIT, "perf-map:" + r.jvmPids().stream().map(String::valueOf).collect(Collectors.joining(",")));
+            l.put(JIT, (jfr ? "async-profiler:" : "perf-map:")
+                    + r.jvmPids().stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
-        l.put(START_NS, Long.toString(r.startNanos()));
-        l.put(END_NS, Long.toString(r.endNanos()));
+        // async-profiler's JFR times samples by the wall clock; perf -k mono by System.nanoTime()'s.
+        long shift = jfr ? r.wallMinusMonoNanos() : 0;
+        l.put(START_NS, Long.toString(r.startNanos() + shift));
+        l.put(END_NS, Long.toString(r.endNanos() + shift));
         l.put(START_TIME, r.startTime().toString());
-        l.put(CLOCK, "monotonic");
+        l.put(CLOCK, jfr ? "wall" : "monotonic");
         return l;
     }
 

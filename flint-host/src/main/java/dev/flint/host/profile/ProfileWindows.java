@@ -58,6 +58,9 @@ public final class ProfileWindows implements AutoCloseable {
     private final ProfilingSettings settings;
     private final PerfAvailability availability;
     private final PerfRecorder recorder;
+    /** Present when host.json chose async-profiler for Java handlers and its agent is installed. */
+    private final Optional<AsyncProfilerRecorder> asyncProfiler;
+    private final HostJfr hostJfr;
     private final InvocationMarks marks;
     private final TraceSink sink;
     private final Supplier<Optional<PerfRecorder.Target>> target;
@@ -83,6 +86,19 @@ public final class ProfileWindows implements AutoCloseable {
      */
     public ProfileWindows(String appName, ProfilingSettings settings, PerfAvailability availability, Path workDirectory,
                           InvocationMarks marks, TraceSink sink, Supplier<Optional<PerfRecorder.Target>> target) {
+        this(appName, settings, availability, workDirectory, marks, sink, target, Optional.empty());
+    }
+
+    /**
+     * @param asyncProfiler the agent Java handlers load at start, used for windows over a JVM when
+     *                      {@code settings.jvmMode()} is {@link ProfilingSettings.JvmMode#ASYNC_PROFILER}
+     */
+    public ProfileWindows(String appName, ProfilingSettings settings, PerfAvailability availability, Path workDirectory,
+                          InvocationMarks marks, TraceSink sink, Supplier<Optional<PerfRecorder.Target>> target,
+                          Optional<AsyncProfilerAgent> asyncProfiler) {
+        this.hostJfr = new HostJfr(workDirectory);
+        this.asyncProfiler = asyncProfiler.filter(a -> settings.jvmMode() == ProfilingSettings.JvmMode.ASYNC_PROFILER)
+                .map(a -> new AsyncProfilerRecorder(a, workDirectory));
         this.appName = Objects.requireNonNull(appName);
         this.settings = Objects.requireNonNull(settings);
         this.availability = Objects.requireNonNull(availability);
@@ -93,14 +109,16 @@ public final class ProfileWindows implements AutoCloseable {
     }
 
     /**
-     * The usual target: the handler's cgroup when it has one, else the handler process (its pid from
+     * The usual target: the handler's cgroup when it has one (pass it only when perf may sample
+     * system-wide, as {@code -G} needs), else the handler process (its pid from
      * {@code handlerPid}, {@code <= 0} when none) and its descendants at the start of each window.
      */
     public static Supplier<Optional<PerfRecorder.Target>> handlerTarget(java.util.function.LongSupplier handlerPid,
                                                                         Optional<HandlerCgroup> cgroup) {
         return () -> {
-            if (cgroup.isPresent()) {
-                return cgroup.get().pids().isEmpty() ? Optional.empty() : Optional.of(new PerfRecorder.Target.Cgroup(cgroup.get()));
+            // A handler that could not be moved into its cgroup is still sampled, by pid.
+            if (cgroup.isPresent() && !cgroup.get().pids().isEmpty()) {
+                return Optional.of(new PerfRecorder.Target.Cgroup(cgroup.get()));
             }
             long pid = handlerPid.getAsLong();
             if (pid <= 0) {
@@ -116,7 +134,7 @@ public final class ProfileWindows implements AutoCloseable {
         if (!settings.enabled()) {
             return;
         }
-        if (!availability.available()) {
+        if (!availability.available() && asyncProfiler.isEmpty()) {
             LOG.warn("Profiling of {} is on, but no window will be recorded: {}", appName, availability.reason().orElse(""));
             return;
         }
@@ -139,7 +157,7 @@ public final class ProfileWindows implements AutoCloseable {
                 pause(IDLE_RETRY);
                 continue;
             }
-            PerfRecorder.Capture capture = null;
+            Window capture = null;
             String failure = null;
             boolean yielded = false;
             try {
@@ -155,7 +173,7 @@ public final class ProfileWindows implements AutoCloseable {
                 if (onDemand.get() != null) {
                     yielded = true;
                 } else if (!closed) {
-                    capture = recorder.capture(t.get(), settings.frequencyHz(), settings.window(), control);
+                    capture = capture(t.get(), settings.frequencyHz(), settings.window(), control);
                 }
             } catch (ProfilingException e) {
                 if (e.kind() == ProfilingException.Kind.CANCELLED) {
@@ -194,15 +212,57 @@ public final class ProfileWindows implements AutoCloseable {
             }
             backoff = IDLE_RETRY;
             previous.join(); // at most one window being post-processed
-            PerfRecorder.Capture c = capture;
+            Window c = capture;
             previous = CompletableFuture.runAsync(() -> storeWindow(c), postProcessing);
         }
         previous.join();
     }
 
-    private void storeWindow(PerfRecorder.Capture capture) {
+    /**
+     * A recorded window on its way to the store: perf's capture still to be turned into text, or
+     * async-profiler's JFR file, complete as it is.
+     */
+    private record Window(PerfRecorder.Capture perf, PerfRecorder.Recording done) {
+
+        PerfRecorder.Recording finish(PerfRecorder recorder) throws ProfilingException, InterruptedException {
+            return done != null ? done : recorder.script(perf);
+        }
+
+        void discard() {
+            if (perf != null) {
+                perf.discard();
+            } else {
+                try {
+                    Files.deleteIfExists(done.scriptFile());
+                } catch (IOException ignored) {
+                    // a temporary file in the work directory
+                }
+            }
+        }
+    }
+
+    /** One window over {@code t}: by async-profiler when it is chosen and a JVM is there to sample, else by perf. */
+    private Window capture(PerfRecorder.Target t, int frequencyHz, Duration window, PerfRecorder.Control control)
+            throws ProfilingException, InterruptedException {
+        if (asyncProfiler.isPresent()) {
+            List<Long> jvms = JitSymbols.jvms(pidsOf(t));
+            if (!jvms.isEmpty()) {
+                return new Window(null, asyncProfiler.get().record(jvms, frequencyHz, window, control));
+            }
+        }
+        return new Window(recorder.capture(t, frequencyHz, window, control), null);
+    }
+
+    private static Set<Long> pidsOf(PerfRecorder.Target t) {
+        return switch (t) {
+            case PerfRecorder.Target.Processes p -> p.pids();
+            case PerfRecorder.Target.Cgroup c -> c.cgroup().pids();
+        };
+    }
+
+    private void storeWindow(Window capture) {
         try {
-            PerfRecorder.Recording r = recorder.script(capture);
+            PerfRecorder.Recording r = capture.finish(recorder);
             String id = store(r, Optional.empty(), "continuous");
             windowsStored.incrementAndGet();
             LOG.debug("Profiling {}: stored window {} ({} ms of perf record, {} ms of jcmd, {} ms of perf script)", appName,
@@ -217,8 +277,24 @@ public final class ProfileWindows implements AutoCloseable {
     }
 
     private String store(PerfRecorder.Recording r, Optional<String> function, String mode) throws ProfilingException {
+        return store(r, function, mode, function.orElse(appName));
+    }
+
+    /**
+     * @param function the function whose marks go with the trace (empty: every function's)
+     * @param label    the trace's function label
+     */
+    private String store(PerfRecorder.Recording r, Optional<String> function, String mode, String label)
+            throws ProfilingException {
         List<InvocationMarks.Mark> during = forTrace(marks.between(r.startNanos(), r.endNanos(), function), r.pids());
-        Map<String, String> labels = ProfileLabels.of(appName, function, mode, r);
+        if (r.wallClock()) {
+            // A JFR's sample times are wall-clock: the marks move onto that clock, by the offset between
+            // the two clocks read together when the window started.
+            long wallMinusMono = r.wallMinusMonoNanos();
+            during = during.stream().map(m -> new InvocationMarks.Mark(m.id(), m.function(), m.pid(),
+                    m.startNanos() + wallMinusMono, m.endNanos() + wallMinusMono, m.status())).toList();
+        }
+        Map<String, String> labels = ProfileLabels.of(appName, Optional.of(label), mode, r);
         try {
             return sink.store(r.scriptFile(), labels, during);
         } catch (Exception e) {
@@ -300,13 +376,13 @@ public final class ProfileWindows implements AutoCloseable {
                 window.endEarly();
             }
             perfLock.lockInterruptibly();
-            PerfRecorder.Capture capture;
+            Window capture;
             try {
-                capture = recorder.capture(t, frequencyHz, seconds);
+                capture = capture(t, frequencyHz, seconds, new PerfRecorder.Control());
             } finally {
                 perfLock.unlock();
             }
-            PerfRecorder.Recording r = recorder.script(capture);
+            PerfRecorder.Recording r = capture.finish(recorder);
             String id = store(r, Optional.of(function), "on-demand");
             LOG.info("Profiled {} for {} s at {} Hz: trace {} ({} ms of perf record, {} ms of jcmd, {} ms of perf script)",
                     function, PerfRecorder.seconds(seconds), frequencyHz, id, r.perfRecordTook().toMillis(),
@@ -318,14 +394,40 @@ public final class ProfileWindows implements AutoCloseable {
         }
     }
 
-    private void checkRequest(Duration seconds, int frequencyHz) throws ProfilingException {
-        if (!availability.available()) {
-            throw new ProfilingException(ProfilingException.Kind.UNAVAILABLE, availability.reason().orElse("perf is unavailable"));
+    /**
+     * Profiles Flint's own JVM now with JFR ({@link HostJfr}), for {@code seconds}, and stores the
+     * trace (function label {@value #HOST_FUNCTION}) with the marks of every invocation in its time.
+     * Needs no perf, and runs beside a perf window.
+     */
+    public String profileHostNow(Duration seconds, int frequencyHz) throws ProfilingException, InterruptedException {
+        checkDuration(seconds);
+        if (frequencyHz < 1 || frequencyHz > ProfilingSettings.MAX_FREQUENCY_HZ) {
+            throw new ProfilingException(ProfilingException.Kind.INVALID, "frequency must be 1.."
+                    + ProfilingSettings.MAX_FREQUENCY_HZ + " Hz, was " + frequencyHz);
         }
+        PerfRecorder.Recording r = hostJfr.record(frequencyHz, seconds);
+        String id = store(r, Optional.empty(), "on-demand", HOST_FUNCTION);
+        LOG.info("Profiled Flint's own JVM for {} s at {} Hz with JFR: trace {}", PerfRecorder.seconds(seconds),
+                r.frequencyHz(), id);
+        r.warnings().forEach(w -> LOG.info("Profiling Flint: {}", w));
+        return id;
+    }
+
+    /** The {@code function} label of a profile of Flint's own JVM. */
+    public static final String HOST_FUNCTION = "flint-host";
+
+    private static void checkDuration(Duration seconds) throws ProfilingException {
         if (seconds.compareTo(Duration.ofSeconds(1)) < 0 || seconds.compareTo(MAX_ON_DEMAND) > 0) {
             throw new ProfilingException(ProfilingException.Kind.INVALID, "seconds must be 1.." + MAX_ON_DEMAND.toSeconds()
                     + ", was " + PerfRecorder.seconds(seconds));
         }
+    }
+
+    private void checkRequest(Duration seconds, int frequencyHz) throws ProfilingException {
+        if (!availability.available() && asyncProfiler.isEmpty()) {
+            throw new ProfilingException(ProfilingException.Kind.UNAVAILABLE, availability.reason().orElse("perf is unavailable"));
+        }
+        checkDuration(seconds);
         if (frequencyHz < 1 || frequencyHz > ProfilingSettings.MAX_FREQUENCY_HZ) {
             throw new ProfilingException(ProfilingException.Kind.INVALID, "frequency must be 1.."
                     + ProfilingSettings.MAX_FREQUENCY_HZ + " Hz, was " + frequencyHz);
@@ -357,6 +459,8 @@ public final class ProfileWindows implements AutoCloseable {
         closed = true;
         stopSignal.countDown();
         recorder.close();
+        asyncProfiler.ifPresent(AsyncProfilerRecorder::close);
+        hostJfr.close();
         Thread t = loop;
         if (t != null) {
             try {

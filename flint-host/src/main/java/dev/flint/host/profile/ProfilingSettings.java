@@ -91,9 +91,9 @@ public record ProfilingSettings(boolean enabled, int frequencyHz, Duration windo
          */
         PERF_MAP("perf-map"),
         /**
-         * async-profiler, loaded as an agent at JVM start ({@code tools.profiler:async-profiler}).
-         * Accepted in host.json; the recorder does not load the agent yet, so Java handlers are
-         * profiled as with {@link #PERF_MAP} until it does.
+         * async-profiler ({@code tools.profiler:async-profiler}), loaded as an agent at JVM start and
+         * started and stopped per window ({@link AsyncProfilerAgent}); traces are JFR files of the
+         * handler's JVM. A handler with no JVM among its processes is profiled with perf as in {@link #PERF_MAP}.
          */
         ASYNC_PROFILER("async-profiler");
 

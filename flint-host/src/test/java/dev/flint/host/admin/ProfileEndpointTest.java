@@ -93,4 +93,51 @@ class ProfileEndpointTest {
             assertThat(bad.statusCode()).isEqualTo(400);
         }
     }
+    @Test
+    void flintsOwnJvmIsProfiledWithJfrWithoutPerf() throws Exception {
+        TestApp app = TestApp.in(dir.resolve("host-profiled"))
+                .hostJson("{'version':'2.0','customHandler':{'enableForwardingHttpRequest':true,'description':"
+                        + "{'defaultExecutablePath':'node','arguments':['limits_handler.js']}}}")
+                .handler("limits_handler.js")
+                .httpFunction("fast", "['get']");
+        try (RunningHost host = RunningHost.start(app.root(), HostOptions.defaults().withDataDirectory(dir.resolve("data")))) {
+            host.awaitHandler();
+            AtomicBoolean loading = new AtomicBoolean(true);
+            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+                while (loading.get()) {
+                    try {
+                        host.get("/api/fast");
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            HttpResponse<String> profiled;
+            try {
+                profiled = host.send(HttpRequest.newBuilder(host.uri("/admin/host/profile?seconds=1&frequency=5000"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build());
+            } finally {
+                loading.set(false);
+                load.join();
+            }
+            assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(201);
+            JsonNode answer = JSON.readTree(profiled.body());
+            assertThat(answer.path("function").asText()).isEqualTo("flint-host");
+            JsonNode entry = JSON.readTree(host.get("/admin/traces/" + answer.path("id").asText()).body());
+            assertThat(entry.path("format").asText()).as(entry.toString()).isEqualTo("jfr");
+            assertThat(entry.path("labels").path("function").asText()).isEqualTo("flint-host");
+            assertThat(entry.path("labels").path("sampling").asText()).isEqualTo("jfr");
+            assertThat(entry.path("labels").path("frequency").asText()).as("JFR's ceiling").isEqualTo("1000");
+            assertThat(entry.path("labels").path("pids").asText()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+            String folded = host.get("/admin/traces/" + answer.path("id").asText() + "/folded").body();
+            assertThat(folded).as("the host's own request path, by name").contains("dev.flint.host.");
+            JsonNode marks = JSON.readTree(host.get("/admin/traces/" + answer.path("id").asText() + "/invocations").body());
+            assertThat(marks.path("count").asInt()).as("the invocations served meanwhile").isPositive();
+
+            HttpResponse<String> bad = host.send(HttpRequest.newBuilder(host.uri("/admin/host/profile?seconds=0"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.headers().firstValue("X-Flint-Error")).contains("bad-admin-request");
+        }
+    }
 }

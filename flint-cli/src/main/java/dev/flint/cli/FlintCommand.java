@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = FlintCommand.Version.class,
         description = "Runs Azure Functions custom-handler apps, and shows how their functions behave.",
         subcommands = {StartCommand.class, KeysCommand.class, dev.flint.cli.trace.TraceCommand.class,
-                TracesCommand.class, CollectorCommand.class, ProfileCommand.class,
+                TracesCommand.class, CollectorCommand.class, ProfileCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FlintCommand implements Runnable {
 

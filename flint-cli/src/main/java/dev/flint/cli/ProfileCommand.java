@@ -45,7 +45,8 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--app", paramLabel = "DIR", description = "The app folder, for its port and master key (default: .).")
     Path app = Path.of(".");
 
-    @Option(names = "--url", paramLabel = "URL", description = "The running Flint (default: http://127.0.0.1:<the app's port>).")
+    @Option(names = "--url", paramLabel = "URL", description = "The running Flint (default: where the app's running Flint said it listens, else"
+            + " http://127.0.0.1:<the app's port>).")
     String url;
 
     @Override
@@ -59,7 +60,8 @@ final class ProfileCommand implements Callable<Integer> {
         } catch (AppConfigException e) {
             throw new UserError("the app in " + app.toAbsolutePath().normalize() + " cannot be read: " + e.problems().get(0));
         }
-        String base = url != null ? url : "http://127.0.0.1:" + loaded.settings().localHttpPort().orElse(7071);
+        String base = url != null ? url : dev.flint.host.RunningHostFile.url(KeyStore.dataDirectory(loaded.root(), System.getenv()))
+                .orElse("http://127.0.0.1:" + loaded.settings().localHttpPort().orElse(7071));
         String endpoint = host ? "/admin/host/profile" : "/admin/functions/" + function + "/profile";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + endpoint + "?seconds=" + seconds + (frequency == null ? "" : "&frequency=" + frequency)))
                 .timeout(Duration.ofSeconds(seconds + 60)).POST(HttpRequest.BodyPublishers.noBody());

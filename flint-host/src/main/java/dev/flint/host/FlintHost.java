@@ -44,10 +44,13 @@ public final class FlintHost implements AutoCloseable {
     private final CorsPolicy cors;
     private final dev.flint.host.traces.TraceEndpoints traces;
     private final dev.flint.host.profile.HostProfiling profiling;
+    private final Path dataDirectory;
 
     private FlintHost(FunctionApp app, HostOptions options, Vertx vertx, HandlerSupervisor supervisor,
                       FrontDoor frontDoor, KeyStore keys, String keysUnavailable, CorsPolicy cors,
-                      dev.flint.host.traces.TraceEndpoints traces, dev.flint.host.profile.HostProfiling profiling) {
+                      dev.flint.host.traces.TraceEndpoints traces, dev.flint.host.profile.HostProfiling profiling,
+                      Path dataDirectory) {
+        this.dataDirectory = dataDirectory;
         this.app = app;
         this.options = options;
         this.vertx = vertx;
@@ -170,8 +173,14 @@ public final class FlintHost implements AutoCloseable {
                         + "machines can reach: anyone who can connect can call every function and the admin API",
                         options.address());
             }
+            try {
+                RunningHostFile.write(dataDirectory, options.address(), frontDoor.port());
+            } catch (java.io.IOException e) {
+                LOG.debug("No {} in {}: {}; flint profile and flint bench need --url", RunningHostFile.NAME, dataDirectory,
+                        e.getMessage());
+            }
             return new FlintHost(app, options, vertx, supervisor, frontDoor, keys, keysUnavailable, cors,
-                    traces.orElse(null), profiling);
+                    traces.orElse(null), profiling, dataDirectory);
         } catch (RuntimeException e) {
             if (supervisor != null) {
                 supervisor.close();
@@ -279,6 +288,7 @@ public final class FlintHost implements AutoCloseable {
             supervisor.preventStarts();
         }
         LOG.info("Stopping Flint");
+        RunningHostFile.remove(dataDirectory);
         if (profiling != null) {
             profiling.close();
         }

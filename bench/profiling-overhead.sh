@@ -32,21 +32,24 @@ copy_flint "$ROOT/flint-cli/target/flint-cli.jar" "$TMP/flint"
 flint_java profiling-overhead
 
 # One app folder per setting, each pointing at the same handler binary.
-make_app() { # name frequency|off
+make_app() { # name frequency|off [sampling]
   local dir="$TMP/apps/$1"
   mkdir -p "$dir/circle"
   cp "$BENCH/apps/forward/circle/function.json" "$dir/circle/"
   local profiling=""
-  [ "$2" != off ] && profiling=", \"profiling\": {\"enabled\": true, \"frequency\": $2, \"window\": \"00:00:10\"}"
+  [ "$2" != off ] && profiling=", \"profiling\": {\"enabled\": true, \"frequency\": $2, \"window\": \"00:00:10\", \"sampling\": \"${3:-auto}\"}"
   cat >"$dir/host.json" <<JSON
 {"version": "2.0", "logging": {"logLevel": {"default": "Warning"}},
  "customHandler": {"description": {"defaultExecutablePath": "$BENCH/handlers/circle-go/handler"},
                    "enableForwardingHttpRequest": true}$profiling}
 JSON
 }
-TARGETS=(off 200hz 1000hz)
+# 200hz and 1000hz sample the handler's cgroup where the machine gives it one (perf -a -G), as Flint
+# does by default; 200hz-pid samples its pid, to show what the system-wide sideband costs.
+TARGETS=(off 200hz 200hz-pid 1000hz)
 make_app off off
 make_app 200hz 200
+make_app 200hz-pid 200 pid
 make_app 1000hz 1000
 
 declare -A PORT

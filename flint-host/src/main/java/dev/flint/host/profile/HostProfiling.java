@@ -72,10 +72,11 @@ public final class HostProfiling implements AutoCloseable {
                 } else {
                     LOG.info("{}", perf.logLine());
                 }
-                Optional<HandlerCgroup> sampledCgroup = cgroup.filter(c -> perf.systemWide());
+                Optional<HandlerCgroup> sampledCgroup = cgroup.filter(c -> perf.systemWide() && settings.byCgroup());
                 if (cgroup.isPresent() && perf.available()) {
                     LOG.info(sampledCgroup.isPresent() ? "The handler of {} runs in cgroup {}; perf samples that cgroup"
-                            : "The handler of {} runs in cgroup {}, but perf samples it by pid: " + perf.systemWideReason().orElse(""),
+                            : "The handler of {} runs in cgroup {}, but perf samples it by pid: " + (settings.byCgroup()
+                            ? perf.systemWideReason().orElse("") : "host.json profiling.sampling is \"pid\""),
                             appName, cgroup.get().perfName());
                 }
                 ProfileWindows made = new ProfileWindows(appName, settings, perf, workDirectory, profiling.marks, sink,

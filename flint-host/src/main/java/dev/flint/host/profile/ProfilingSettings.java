@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *   "frequency": 199,                // samples per second per busy CPU, 1..100000; default 200
  *   "window": "00:00:10",            // each stored trace covers this much: "hh:mm:ss", "10s" or 10; 1 s..1 h
  *   "retention": { "maxAge": "7.00:00:00", "maxTotalSize": "1GB" },
- *   "jvm": "perf-map"                // or "async-profiler"
+ *   "jvm": "perf-map",               // or "async-profiler"
+ *   "sampling": "auto"               // or "pid": perf samples the handler's cgroup where it has one, else its pids
  * }
  * }</pre>
  *
@@ -38,8 +39,11 @@ import java.util.regex.Pattern;
  * @param window       the length of one continuous window, hence of one stored trace
  * @param retention    how long, and how much, the trace store keeps
  * @param jvmMode      how Java handlers get method names
+ * @param byCgroup     whether perf samples the handler's cgroup ({@code -a -G}) when it has one ({@code "auto"}),
+ *                     or always its processes by pid ({@code "pid"}: perf records less sideband, see docs/performance.md)
  */
-public record ProfilingSettings(boolean enabled, int frequencyHz, Duration window, Retention retention, JvmMode jvmMode) {
+public record ProfilingSettings(boolean enabled, int frequencyHz, Duration window, Retention retention, JvmMode jvmMode,
+                                boolean byCgroup) {
 
     public static final int DEFAULT_FREQUENCY_HZ = 200;
     public static final int MAX_FREQUENCY_HZ = 100_000;
@@ -49,9 +53,9 @@ public record ProfilingSettings(boolean enabled, int frequencyHz, Duration windo
 
     /** Profiling off, with the defaults for everything else. */
     public static final ProfilingSettings DEFAULT = new ProfilingSettings(false, DEFAULT_FREQUENCY_HZ, DEFAULT_WINDOW,
-            Retention.DEFAULT, JvmMode.PERF_MAP);
+            Retention.DEFAULT, JvmMode.PERF_MAP, true);
 
-    private static final List<String> KEYS = List.of("enabled", "frequency", "window", "retention", "jvm");
+    private static final List<String> KEYS = List.of("enabled", "frequency", "window", "retention", "jvm", "sampling");
     private static final List<String> RETENTION_KEYS = List.of("maxAge", "maxTotalSize");
 
     public ProfilingSettings {
@@ -118,15 +122,15 @@ public record ProfilingSettings(boolean enabled, int frequencyHz, Duration windo
     }
 
     public ProfilingSettings withEnabled(boolean on) {
-        return new ProfilingSettings(on, frequencyHz, window, retention, jvmMode);
+        return new ProfilingSettings(on, frequencyHz, window, retention, jvmMode, byCgroup);
     }
 
     public ProfilingSettings withFrequency(int hz) {
-        return new ProfilingSettings(enabled, hz, window, retention, jvmMode);
+        return new ProfilingSettings(enabled, hz, window, retention, jvmMode, byCgroup);
     }
 
     public ProfilingSettings withWindow(Duration w) {
-        return new ProfilingSettings(enabled, frequencyHz, w, retention, jvmMode);
+        return new ProfilingSettings(enabled, frequencyHz, w, retention, jvmMode, byCgroup);
     }
 
     /**
@@ -229,7 +233,18 @@ public record ProfilingSettings(boolean enabled, int frequencyHz, Duration windo
                 jvm = m.get();
             }
         }
-        return new ProfilingSettings(enabled, frequency, window, retention, jvm);
+        boolean byCgroup = true;
+        n = child(profilingSection, "sampling");
+        if (n != null) {
+            String s = n.isTextual() ? n.textValue().trim().toLowerCase(java.util.Locale.ROOT) : "";
+            if (s.equals("pid")) {
+                byCgroup = false;
+            } else if (!s.equals("auto")) {
+                p.add("$.profiling.sampling", "expected \"auto\" (the handler's cgroup where it has one, else its pids)"
+                        + " or \"pid\", found " + describe(n));
+            }
+        }
+        return new ProfilingSettings(enabled, frequency, window, retention, jvm, byCgroup);
     }
 
     private record Problems(Path file, List<String> sink) {

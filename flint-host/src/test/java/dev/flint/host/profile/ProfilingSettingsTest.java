@@ -42,10 +42,12 @@ class ProfilingSettingsTest {
     void everyField() throws Exception {
         ProfilingSettings s = parse("""
                 {"profiling": {"Enabled": false, "frequency": 199, "window": "00:00:30",
-                  "retention": {"maxAge": "7.00:00:00", "maxTotalSize": "512MB"}, "jvm": "async-profiler"}}""");
+                  "retention": {"maxAge": "7.00:00:00", "maxTotalSize": "512MB"}, "jvm": "async-profiler",
+                  "sampling": "pid"}}""");
         assertThat(problems).isEmpty();
         assertThat(s).isEqualTo(new ProfilingSettings(false, 199, Duration.ofSeconds(30),
-                new ProfilingSettings.Retention(Duration.ofDays(7), 512L << 20), ProfilingSettings.JvmMode.ASYNC_PROFILER));
+                new ProfilingSettings.Retention(Duration.ofDays(7), 512L << 20), ProfilingSettings.JvmMode.ASYNC_PROFILER,
+                false));
     }
 
     @Test
@@ -65,9 +67,10 @@ class ProfilingSettingsTest {
     void everyMistakeIsReportedWithFilePathAndWhatWasExpected() throws Exception {
         ProfilingSettings s = parse("""
                 {"profiling": {"enabled": "yes", "frequency": "fast", "window": "2h", "frequncy": 99,
-                  "retention": {"maxAge": "soon", "maxTotalSize": "lots", "keep": 3}, "jvm": "jfr"}}""");
+                  "retention": {"maxAge": "soon", "maxTotalSize": "lots", "keep": 3}, "jvm": "jfr",
+                  "sampling": "cpu"}}""");
         assertThat(problems).containsExactlyInAnyOrder(
-                "/srv/app/host.json: $.profiling.frequncy: unknown setting; expected one of enabled, frequency, window, retention, jvm",
+                "/srv/app/host.json: $.profiling.frequncy: unknown setting; expected one of enabled, frequency, window, retention, jvm, sampling",
                 "/srv/app/host.json: $.profiling.enabled: expected true or false, found \"yes\"",
                 "/srv/app/host.json: $.profiling.frequency: expected a whole number of samples per second from 1 to 100000"
                         + " (default 200; an off-round value such as 199 avoids lockstep with periodic work), found \"fast\"",
@@ -79,7 +82,9 @@ class ProfilingSettingsTest {
                 "/srv/app/host.json: $.profiling.retention.maxTotalSize: expected a size such as \"1GB\", \"500MB\" or a"
                         + " number of bytes (units are powers of 1024), found \"lots\"",
                 "/srv/app/host.json: $.profiling.jvm: expected \"perf-map\" (perf with frame pointers and a JIT map) or"
-                        + " \"async-profiler\", found \"jfr\"");
+                        + " \"async-profiler\", found \"jfr\"",
+                "/srv/app/host.json: $.profiling.sampling: expected \"auto\" (the handler's cgroup where it has one,"
+                        + " else its pids) or \"pid\", found \"cpu\"");
         // Each field in error takes its default, so the rest of the app can still be checked.
         assertThat(s).isEqualTo(ProfilingSettings.DEFAULT.withEnabled(true));
     }

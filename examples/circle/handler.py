@@ -88,6 +88,10 @@ class Handler(BaseHTTPRequestHandler):
     # HTTP/1.1 keeps connections open between requests; the host pools and reuses them.
     # It also makes every response need a Content-Length, which reply() always sends.
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY: http.server sends the headers and the body in two writes. With Nagle's algorithm
+    # on, the second waits for the host to acknowledge the first, and a delayed ACK makes that about
+    # 40 ms per request on Linux.
+    disable_nagle_algorithm = True
     # Each open connection holds a thread, so let idle ones go in the end. The host's .NET
     # connection pool drops idle connections sooner (after 1 or 2 minutes) and never sees this.
     timeout = 300

@@ -55,6 +55,9 @@ public final class Handler {
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(firstNonEmpty(
                 System.getenv("FUNCTIONS_CUSTOMHANDLER_PORT"), System.getenv("FUNCTIONS_HTTPWORKER_PORT"), "8080"));
+        // TCP_NODELAY: HttpServer writes the headers and the body separately; with Nagle's algorithm
+        // on, the body waits for the host's (delayed) ACK of the headers, about 40 ms per request.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", Handler::handle);
         // Idle keep-alive connections wait in the server's selector, not on a thread, so a

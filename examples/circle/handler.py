@@ -169,11 +169,18 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: when the host opens more connections at once (it
+    # does under load), the kernel drops the extra SYNs and each one is retried a second later.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def main():
     port = int(os.environ.get("FUNCTIONS_CUSTOMHANDLER_PORT")
                or os.environ.get("FUNCTIONS_HTTPWORKER_PORT")
                or 8080)
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)  # a thread per connection
+    server = Server(("127.0.0.1", port), Handler)  # a thread per connection
     # stdout is a pipe under the host, so flush: otherwise the line shows up much later.
     print(f"circle handler listening on http://127.0.0.1:{port}", flush=True)
     try:

@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * of connection {@code c} is due at {@link LoadRun#intended(int, long)}; it is sent then, or at
  * once when the connection is behind (no request is skipped), and its latency counts from the time
  * it was due. That is the coordinated-omission correction of wrk2: a stall delays the requests that
- * should have been sent during it, and their latencies show it. Nothing is sent after the measured
- * phase ends, not even requests still due (as wrk2).
+ * should have been sent during it, and their latencies show it. Requests due before the measured
+ * phase ends are sent even when a stall has pushed them past it (bounded by the timeout); none due
+ * after it is.
  *
  * <p>Failures: the request counts as an error of its kind and the connection reopens. When it failed
  * to connect, or failed before a single answer on its connection, it first backs off (10 ms,
@@ -154,8 +155,10 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         while (true) {
             long intended = run.intended(index, next);
             long now = System.nanoTime();
-            if (run.over(intended) || now >= run.measureEnd()) {
-                // Nothing is sent after the measured phase, not even a backlog (as wrk2).
+            if (run.over(intended)) {
+                // A request due before the end is still sent when the connection is behind (a stall
+                // at the end), and measured from its due time: dropping it would cut the slowest
+                // requests out of the tail. None due after the end is sent.
                 finish();
                 return;
             }

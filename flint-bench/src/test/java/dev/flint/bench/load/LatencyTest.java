@@ -83,4 +83,19 @@ class LatencyTest {
             assertThat(rateSlow).isGreaterThan(15 * closedSlow);
         }
     }
+    /**
+     * A stall at the end of the measured phase: the requests due before the end are still sent
+     * (late) and measured from when they were due. Dropping them would cut exactly the slow ones out
+     * of the tail, and the count would fall short of R times the duration.
+     */
+    @Test
+    void requestsDueBeforeTheEndAreMeasuredEvenWhenAStallDelaysThemPastIt() throws Exception {
+        try (DelayServer server = DelayServer.fixed(0)) {
+            server.stall(System.nanoTime() + ms(850), ms(400));
+            TargetResult rate = Loads.run(Loads.rate(1000, 10, 1000), server.url("/"));
+            assertThat(rate.errors()).isEmpty();
+            assertThat(rate.requests()).as("every request due in the measured second").isBetween(999L, 1000L);
+            assertThat(millis(rate.latency().getMaxValue())).as("the stall's oldest request").isGreaterThan(250.0);
+        }
+    }
 }

@@ -175,6 +175,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "The profile's length (default: the target's first round; 10 when bounded by --requests only).")
     Integer profileSeconds;
 
+    @Option(names = "--report", paramLabel = "RESULT.json",
+            description = "Sends no load: renders a stored result (--json output, or result.json of a stored run) again,"
+                    + " as text and into --html, --svg, --hgrm-dir.")
+    Path report;
+
     @Option(names = "--no-store", description = "Does not store the run under the app's data directory.")
     boolean noStore;
 
@@ -193,6 +198,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (report != null) {
+            return rerender(out, err);
+        }
         LoadPlan plan = plan();
         BenchTargets resolved = new BenchTargets(app, environment, method, headers);
         List<BenchRunner.Target> targets = targets(resolved);
@@ -337,6 +345,26 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /** {@code --report}: a stored result, read back and written out again; nothing is loaded or stored. */
+    private Integer rerender(PrintWriter out, PrintWriter err) throws IOException {
+        if (target != null || (compare != null && !compare.isEmpty())) {
+            throw new UserError("--report renders a stored result; give no TARGET or --compare with it");
+        }
+        BenchResult result;
+        try (java.io.InputStream in = Files.newInputStream(report)) {
+            result = JsonReport.read(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError("--report " + report + ": no such file");
+        } catch (dev.flint.bench.report.ReportFormatException e) {
+            throw new UserError("--report " + report + ": " + e.getMessage());
+        }
+        noStore = true;
+        write(result, out, err, null);
+        out.flush();
+        err.flush();
+        return 0;
+    }
+
     private void write(BenchResult result, PrintWriter out, PrintWriter err, BenchTargets resolved) throws IOException {
         boolean jsonToStdout = json != null && json.toString().equals("-");
         if (jsonToStdout) {
@@ -357,7 +385,7 @@ final class BenchCommand implements Callable<Integer> {
         if (svg != null) {
             writeFile(svg, PercentilePlot.svg(result).getBytes(StandardCharsets.UTF_8), err);
         }
-        if (!noStore && resolved.appKnown()) {
+        if (!noStore && resolved != null && resolved.appKnown()) {
             Path directory = resolved.dataDirectory().resolve("bench").resolve(runId(result));
             try {
                 Files.createDirectories(directory);

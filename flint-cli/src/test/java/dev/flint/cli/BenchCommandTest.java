@@ -143,6 +143,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void aStoredResultIsRenderedAgainWithoutLoadAndABrokenOneIsNamed() throws Exception {
+        Path json = dir.resolve("result.json");
+        Result run = ok(url("/api/circle?radius=2"), "-n", "200", "-c", "2", "--threads", "1", "--json", json.toString());
+        int served = seen.size();
+        Path svg = dir.resolve("again.svg");
+        Result again = ok("--report", json.toString(), "--svg", svg.toString());
+        assertThat(again.out()).as("the same table").isEqualTo(run.out());
+        assertThat(Files.readString(svg)).startsWith("<svg").contains("127.0.0.1");
+        assertThat(seen).as("no request was sent").hasSize(served);
+
+        Files.writeString(json, Files.readString(json).replace("\"flint-bench/1\"", "\"flint-bench/9\""));
+        Result broken = bench("--report", json.toString());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).contains(json.toString()).contains("schema");
+        assertThat(bench("--report", dir.resolve("none.json").toString()).err()).contains("no such file");
+    }
+
+    @Test
     void withoutABoundItIsRefusedNamingTheOptions() {
         Result result = bench(url("/"));
         assertThat(result.exitCode()).isEqualTo(2);

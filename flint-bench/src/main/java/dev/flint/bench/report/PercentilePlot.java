@@ -32,6 +32,8 @@ public final class PercentilePlot {
     static final int LEFT = 80;
     static final int RIGHT = 50;
     static final int TOP = 70;
+    /** About what fits across the chart at the subtitle's size. */
+    static final int SUBTITLE_CHARS = 140;
     static final int BOTTOM = 70;
     static final int LEGEND_ROW = 18;
 
@@ -98,8 +100,12 @@ public final class PercentilePlot {
         b.append("<rect x=\"0\" y=\"0\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                 .append("\" fill=\"#ffffff\"/>\n");
         text(b, "title", WIDTH / 2.0, 26, "middle", "font-size=\"17\" font-weight=\"bold\"", title);
-        text(b, "subtitle", WIDTH / 2.0, 46, "middle", "font-size=\"12\" fill=\"#444444\"",
-                Summary.settingsLine(result.settings(), targets.size()) + "; started " + Summary.started(result));
+        // Two lines at most, split at a comma, so that a long settings line is not cut at the edges.
+        String subtitle = Summary.settingsLine(result.settings(), targets.size()) + "; started " + Summary.started(result);
+        List<String> lines = subtitleLines(subtitle, SUBTITLE_CHARS);
+        for (int i = 0; i < lines.size(); i++) {
+            text(b, "subtitle", WIDTH / 2.0, 44 + 14 * i, "middle", "font-size=\"11\" fill=\"#444444\"", lines.get(i));
+        }
 
         // Gridlines and ticks.
         b.append("<g class=\"x-axis\">\n");
@@ -256,5 +262,22 @@ public final class PercentilePlot {
     private static String num(double v) {
         String s = String.format(Locale.ROOT, "%.1f", v);
         return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+    /** {@code text} in one line if it fits in {@code max} characters, else two, split after the comma nearest the middle. */
+    static List<String> subtitleLines(String text, int max) {
+        if (text.length() <= max) {
+            return List.of(text);
+        }
+        int middle = text.length() / 2;
+        int best = -1;
+        for (int i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) {
+            if (best < 0 || Math.abs(i - middle) < Math.abs(best - middle)) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            return List.of(text);
+        }
+        return List.of(text.substring(0, best + 1).strip(), text.substring(best + 1).strip());
     }
 }

@@ -222,4 +222,14 @@ class PercentilePlotTest {
         assertThat(PercentilePlot.nines(90)).isCloseTo(1, within(1e-9));
         assertThat(PercentilePlot.nines(99.9)).isCloseTo(3, within(1e-9));
     }
+    @Test
+    void aLongSubtitleIsSplitAtTheCommaNearestItsMiddle() {
+        assertThat(PercentilePlot.subtitleLines("short, line", 140)).containsExactly("short, line");
+        String longLine = "constant rate 2,000 requests/s per target (latency from intended send times), 8 connections per"
+                + " target, warm-up 2s, 6s measured per target, 5 interleaved rounds; started 2026-12-01 11:21:00 UTC";
+        java.util.List<String> lines = PercentilePlot.subtitleLines(longLine, 140);
+        assertThat(lines).hasSize(2);
+        assertThat(String.join(" ", lines)).isEqualTo(longLine);
+        assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThan(110));
+    }
 }

@@ -117,26 +117,22 @@ public final class HostProfiling implements AutoCloseable {
      */
     public String profileNow(String function, Duration seconds, int frequencyHz) throws ProfilingException,
             InterruptedException {
-        ProfileWindows ready;
-        try {
-            ready = windows.get();
-        } catch (ExecutionException e) {
-            throw new ProfilingException(ProfilingException.Kind.UNAVAILABLE, "profiling could not be set up: "
-                    + e.getCause().getMessage());
-        }
-        return ready.profileNow(function, seconds, frequencyHz);
+        return ready().profileNow(function, seconds, frequencyHz);
     }
 
     /** Profiles Flint's own JVM now with JFR, for {@code seconds}; blocks (call it on a virtual thread). */
     public String profileHostNow(Duration seconds, int frequencyHz) throws ProfilingException, InterruptedException {
-        ProfileWindows ready;
+        return ready().profileHostNow(seconds, frequencyHz);
+    }
+
+    /** The windows, once set up; waits for them. */
+    private ProfileWindows ready() throws ProfilingException, InterruptedException {
         try {
-            ready = windows.get();
+            return windows.get();
         } catch (ExecutionException e) {
             throw new ProfilingException(ProfilingException.Kind.UNAVAILABLE, "profiling could not be set up: "
                     + e.getCause().getMessage());
         }
-        return ready.profileHostNow(seconds, frequencyHz);
     }
 
     @Override

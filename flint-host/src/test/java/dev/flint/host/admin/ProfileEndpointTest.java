@@ -12,8 +12,6 @@ import dev.flint.host.testing.TestApp;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,24 +41,7 @@ class ProfileEndpointTest {
                 .httpFunction("fast", "['get']");
         try (RunningHost host = RunningHost.start(app.root(), HostOptions.defaults().withDataDirectory(dir.resolve("data")))) {
             host.awaitHandler();
-            AtomicBoolean loading = new AtomicBoolean(true);
-            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-                while (loading.get()) {
-                    try {
-                        host.get("/api/fast");
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            HttpResponse<String> profiled;
-            try {
-                profiled = host.send(HttpRequest.newBuilder(host.uri("/admin/functions/fast/profile?seconds=2&frequency=499"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build());
-            } finally {
-                loading.set(false);
-                load.join();
-            }
+            HttpResponse<String> profiled = host.postWhileLoading("/admin/functions/fast/profile?seconds=2&frequency=499", "/api/fast");
             assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(201);
             JsonNode answer = JSON.readTree(profiled.body());
             String id = answer.path("id").asText();
@@ -102,24 +83,7 @@ class ProfileEndpointTest {
                 .httpFunction("fast", "['get']");
         try (RunningHost host = RunningHost.start(app.root(), HostOptions.defaults().withDataDirectory(dir.resolve("data")))) {
             host.awaitHandler();
-            AtomicBoolean loading = new AtomicBoolean(true);
-            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-                while (loading.get()) {
-                    try {
-                        host.get("/api/fast");
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            HttpResponse<String> profiled;
-            try {
-                profiled = host.send(HttpRequest.newBuilder(host.uri("/admin/host/profile?seconds=1&frequency=5000"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build());
-            } finally {
-                loading.set(false);
-                load.join();
-            }
+            HttpResponse<String> profiled = host.postWhileLoading("/admin/host/profile?seconds=1&frequency=5000", "/api/fast");
             assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(201);
             JsonNode answer = JSON.readTree(profiled.body());
             assertThat(answer.path("function").asText()).isEqualTo("flint-host");

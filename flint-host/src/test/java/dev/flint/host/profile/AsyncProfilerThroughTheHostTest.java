@@ -8,13 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flint.host.HostOptions;
 import dev.flint.host.testing.RunningHost;
 import dev.flint.host.testing.TestApp;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,24 +48,7 @@ class AsyncProfilerThroughTheHostTest {
 
         try (RunningHost host = RunningHost.start(app.root(), HostOptions.defaults().withDataDirectory(dir.resolve("data")))) {
             host.awaitHandler();
-            AtomicBoolean loading = new AtomicBoolean(true);
-            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-                while (loading.get()) {
-                    try {
-                        host.get("/api/circle?radius=3");
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            HttpResponse<String> profiled;
-            try {
-                profiled = host.send(HttpRequest.newBuilder(host.uri("/admin/functions/circle/profile?seconds=2&frequency=499"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build());
-            } finally {
-                loading.set(false);
-                load.join();
-            }
+            HttpResponse<String> profiled = host.postWhileLoading("/admin/functions/circle/profile?seconds=2&frequency=499", "/api/circle?radius=3");
             assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(201);
             String id = JSON.readTree(profiled.body()).path("id").asText();
             JsonNode entry = JSON.readTree(host.get("/admin/traces/" + id).body());

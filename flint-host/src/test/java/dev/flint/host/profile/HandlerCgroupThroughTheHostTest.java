@@ -8,14 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flint.host.HostOptions;
 import dev.flint.host.testing.RunningHost;
 import dev.flint.host.testing.TestApp;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,24 +57,7 @@ class HandlerCgroupThroughTheHostTest {
 
             PerfAvailability perf = PerfAvailability.shared();
             if (perf.available() && perf.systemWide()) {
-                AtomicBoolean loading = new AtomicBoolean(true);
-                CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-                    while (loading.get()) {
-                        try {
-                            host.get("/api/spin");
-                        } catch (Exception e) {
-                            return;
-                        }
-                    }
-                });
-                HttpResponse<String> profiled;
-                try {
-                    profiled = host.send(HttpRequest.newBuilder(host.uri("/admin/functions/spin/profile?seconds=1"))
-                            .POST(HttpRequest.BodyPublishers.noBody()).build());
-                } finally {
-                    loading.set(false);
-                    load.join();
-                }
+                HttpResponse<String> profiled = host.postWhileLoading("/admin/functions/spin/profile?seconds=1", "/api/spin");
                 assertThat(profiled.statusCode()).as(profiled.body()).isEqualTo(201);
                 JsonNode entry = JSON.readTree(host.get("/admin/traces/" + JSON.readTree(profiled.body()).path("id").asText()).body());
                 assertThat(entry.path("labels").path("sampling").asText()).as(entry.toString()).isEqualTo("cgroup");

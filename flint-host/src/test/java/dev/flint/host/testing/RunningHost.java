@@ -59,6 +59,29 @@ public final class RunningHost implements AutoCloseable {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * POSTs to {@code adminPath} (a profile request, which answers when its window ends) while one
+     * client GETs {@code loadPath} over and over, so that the handler is busy for the samplers.
+     */
+    public HttpResponse<String> postWhileLoading(String adminPath, String loadPath) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.CompletableFuture<Void> load = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            while (loading.get()) {
+                try {
+                    get(loadPath);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        try {
+            return send(HttpRequest.newBuilder(uri(adminPath)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        } finally {
+            loading.set(false);
+            load.join();
+        }
+    }
+
     public HttpClient client() {
         return client;
     }

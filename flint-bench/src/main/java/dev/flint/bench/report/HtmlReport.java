@@ -25,6 +25,7 @@ public final class HtmlReport {
             h2 { font-size: 1.2em; margin: 1.6em 0 .5em; padding-bottom: .2em; border-bottom: 1px solid #ddd; }
             .when { color: #555; margin-top: 0; }
             table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+            .wide { overflow-x: auto; }
             th, td { padding: .25em .75em; border-bottom: 1px solid #eee; vertical-align: top; }
             th { text-align: left; font-weight: 600; }
             thead th { border-bottom: 2px solid #ccc; }
@@ -146,7 +147,7 @@ public final class HtmlReport {
 
     private static void summaryTable(StringBuilder b, Summary summary) {
         int columns = 1 + summary.names().size() + summary.ratioHeaders().size();
-        b.append("<table class=\"summary\">\n<thead><tr><th></th>");
+        b.append("<div class=\"wide\">\n<table class=\"summary\">\n<thead><tr><th></th>");
         for (String name : summary.names()) {
             b.append("<th class=\"num\">").append(Markup.escape(name)).append("</th>");
         }
@@ -168,7 +169,7 @@ public final class HtmlReport {
                 b.append("</tr>\n");
             }
         }
-        b.append("</tbody>\n</table>\n");
+        b.append("</tbody>\n</table>\n</div>\n");
     }
 
     private static void distribution(StringBuilder b, TargetResult t) {

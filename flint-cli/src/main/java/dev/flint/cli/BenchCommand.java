@@ -64,7 +64,8 @@ import picocli.CommandLine.Spec;
         footer = {"",
                 "Targets:",
                 "  URL                an http:// URL (plain HTTP/1.1; https is not supported)",
-                "  FUNCTION[?QUERY]   a function of the app in --app: http://127.0.0.1:<its port or 7071>/<route>;"
+                "  FUNCTION[?QUERY]   a function of the app in --app, on its route at the app's running Flint (the URL in"
+                        + " APP/.flint/running.json, else 127.0.0.1 on the app's port or 7071);"
                         + " functions whose authLevel needs a key get the master key",
                 "  --compare NAME=TARGET ...  several targets, side by side: one after another in interleaved rounds"
                         + " (A B A B ...), each warmed up once before its first round; the report gives each"

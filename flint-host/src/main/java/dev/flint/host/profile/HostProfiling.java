@@ -88,8 +88,7 @@ public final class HostProfiling implements AutoCloseable {
                     }
                     if (settings.enabled() && (perf.available() || jvmsByAgent)) {
                         made.start();
-                        LOG.info("Profiling the handler of {} at {} Hz in windows of {} s", appName,
-                                settings.frequencyHz(), settings.window().toSeconds());
+                        // ProfileWindows.start says that windows run, and how often.
                     }
                     profiling.windows.complete(made);
                 }

@@ -54,11 +54,6 @@ public final class HandlerSupervisor implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Thread controlThread;
 
-    public HandlerSupervisor(String appName, HandlerCommand command, Optional<Integer> fixedPort,
-                             Duration startupTimeout, Duration gracePeriod) {
-        this(appName, command, fixedPort, startupTimeout, gracePeriod, ProcessPlacement.NONE);
-    }
-
     /** @param placement where each spawned handler process goes (its cgroup), released at close */
     public HandlerSupervisor(String appName, HandlerCommand command, Optional<Integer> fixedPort,
                              Duration startupTimeout, Duration gracePeriod, ProcessPlacement placement) {

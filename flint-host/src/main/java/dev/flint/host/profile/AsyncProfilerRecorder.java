@@ -1,15 +1,11 @@
 package dev.flint.host.profile;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Records one window of a Java handler with async-profiler instead of perf ({@code profiling.jvm}
@@ -25,8 +21,7 @@ final class AsyncProfilerRecorder {
 
     private final AsyncProfilerAgent agent;
     private final Path workDirectory;
-    private final Set<CountDownLatch> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final WindowWait wait = new WindowWait();
 
     AsyncProfilerRecorder(AsyncProfilerAgent agent, Path workDirectory) {
         this.agent = agent;
@@ -38,7 +33,7 @@ final class AsyncProfilerRecorder {
         if (jvms.isEmpty()) {
             throw new ProfilingException(ProfilingException.Kind.NOT_RUNNING, "no JVM is among the handler's processes");
         }
-        if (closed) {
+        if (wait.closed()) {
             throw new ProfilingException(ProfilingException.Kind.CANCELLED, "Flint is stopping");
         }
         long pid = jvms.get(0);
@@ -46,40 +41,28 @@ final class AsyncProfilerRecorder {
         if (jvms.size() > 1) {
             warnings.add("async-profiler sampled JVM " + pid + " only, not " + jvms.subList(1, jvms.size()));
         }
-        Path jfr;
-        try {
-            Files.createDirectories(workDirectory);
-            jfr = Files.createTempFile(workDirectory, "async-", ".jfr");
-        } catch (IOException e) {
-            throw new ProfilingException(ProfilingException.Kind.FAILED, "cannot write in " + workDirectory + ": "
-                    + e.getMessage(), e);
-        }
+        Path jfr = WorkFiles.create(workDirectory, "async-", ".jfr");
         long interval = Math.max(1, 1_000_000_000L / frequencyHz);
-        CountDownLatch ended = new CountDownLatch(1);
-        waiting.add(ended);
         Instant startTime = Instant.now();
         long startNanos = System.nanoTime();
         try {
             agent.start(pid, interval, jfr);
-            control.attach(ended::countDown);
-            ended.await(window.toNanos(), TimeUnit.NANOSECONDS);
+            wait.await(window, control);
         } catch (ProfilingException | InterruptedException | RuntimeException e) {
             stopQuietly(pid, jfr);
-            deleteQuietly(jfr);
+            WorkFiles.delete(jfr);
             throw e;
-        } finally {
-            waiting.remove(ended);
         }
         long stopStarted = System.nanoTime();
         try {
             agent.stop(pid, jfr);
         } catch (ProfilingException e) {
-            deleteQuietly(jfr);
+            WorkFiles.delete(jfr);
             throw e;
         }
         long endNanos = System.nanoTime();
-        if (closed) {
-            deleteQuietly(jfr);
+        if (wait.closed()) {
+            WorkFiles.delete(jfr);
             throw new ProfilingException(ProfilingException.Kind.CANCELLED, "Flint is stopping: the window was cut short");
         }
         if (control.endedEarly()) {
@@ -93,8 +76,7 @@ final class AsyncProfilerRecorder {
 
     /** Ends every window in progress at once; later windows are refused. */
     void close() {
-        closed = true;
-        waiting.forEach(CountDownLatch::countDown);
+        wait.close();
     }
 
     private void stopQuietly(long pid, Path jfr) {
@@ -102,14 +84,6 @@ final class AsyncProfilerRecorder {
             agent.stop(pid, jfr);
         } catch (ProfilingException ignored) {
             // not started, or the JVM is gone
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temporary file in the work directory
         }
     }
 }

@@ -1,15 +1,12 @@
 package dev.flint.host.profile;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 
 /**
@@ -25,15 +22,14 @@ final class HostJfr {
     static final int MAX_FREQUENCY_HZ = 1000;
 
     private final Path workDirectory;
-    private final Set<CountDownLatch> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final WindowWait wait = new WindowWait();
 
     HostJfr(Path workDirectory) {
         this.workDirectory = workDirectory;
     }
 
     PerfRecorder.Recording record(int frequencyHz, Duration window) throws ProfilingException, InterruptedException {
-        if (closed) {
+        if (wait.closed()) {
             throw new ProfilingException(ProfilingException.Kind.CANCELLED, "Flint is stopping");
         }
         List<String> warnings = new ArrayList<>();
@@ -42,17 +38,8 @@ final class HostJfr {
             warnings.add("JFR samples at most " + MAX_FREQUENCY_HZ + " Hz; asked for " + frequencyHz);
             hz = MAX_FREQUENCY_HZ;
         }
-        Path file;
-        try {
-            Files.createDirectories(workDirectory);
-            file = Files.createTempFile(workDirectory, "host-", ".jfr");
-        } catch (IOException e) {
-            throw new ProfilingException(ProfilingException.Kind.FAILED, "cannot write in " + workDirectory + ": "
-                    + e.getMessage(), e);
-        }
+        Path file = WorkFiles.create(workDirectory, "host-", ".jfr");
         Duration period = Duration.ofNanos(1_000_000_000L / hz);
-        CountDownLatch ended = new CountDownLatch(1);
-        waiting.add(ended);
         Instant startTime;
         long startNanos;
         long stopStarted;
@@ -64,22 +51,20 @@ final class HostJfr {
             startTime = Instant.now();
             startNanos = System.nanoTime();
             recording.start();
-            ended.await(window.toNanos(), TimeUnit.NANOSECONDS);
+            wait.await(window, null);
             stopStarted = System.nanoTime();
             recording.stop();
             recording.dump(file);
         } catch (IOException | IllegalStateException | SecurityException e) {
-            deleteQuietly(file);
+            WorkFiles.delete(file);
             throw new ProfilingException(ProfilingException.Kind.FAILED, "JFR could not record Flint's JVM: " + e.getMessage(), e);
         } catch (InterruptedException e) {
-            deleteQuietly(file);
+            WorkFiles.delete(file);
             throw e;
-        } finally {
-            waiting.remove(ended);
         }
         long endNanos = System.nanoTime();
-        if (closed) {
-            deleteQuietly(file);
+        if (wait.closed()) {
+            WorkFiles.delete(file);
             throw new ProfilingException(ProfilingException.Kind.CANCELLED, "Flint is stopping: the profile was cut short");
         }
         return new PerfRecorder.Recording(file, startNanos, endNanos, startTime, SAMPLING,
@@ -89,15 +74,6 @@ final class HostJfr {
 
     /** Ends a recording in progress at once (it is dropped); later ones are refused. */
     void close() {
-        closed = true;
-        waiting.forEach(CountDownLatch::countDown);
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temporary file in the work directory
-        }
+        wait.close();
     }
 }

@@ -32,23 +32,10 @@ public final class HostProfiling implements AutoCloseable {
     }
 
     /**
-     * @param handlerPid the handler's pid now, {@code <= 0} when there is none
+     * @param handlerPid    the handler's pid now, {@code <= 0} when there is none
+     * @param cgroup        the handler's cgroup, sampled instead of its pid when perf may sample system-wide
+     * @param asyncProfiler the agent Java handlers were started with, when host.json chose async-profiler
      */
-    public static HostProfiling start(String appName, ProfilingSettings settings, Path workDirectory, TraceSink sink,
-                                      LongSupplier handlerPid) {
-        return start(appName, settings, workDirectory, sink, handlerPid, Optional.empty());
-    }
-
-    /**
-     * @param handlerPid the handler's pid now, {@code <= 0} when there is none
-     * @param cgroup     the handler's cgroup, sampled instead of its pid when perf may sample system-wide
-     */
-    public static HostProfiling start(String appName, ProfilingSettings settings, Path workDirectory, TraceSink sink,
-                                      LongSupplier handlerPid, Optional<HandlerCgroup> cgroup) {
-        return start(appName, settings, workDirectory, sink, handlerPid, cgroup, Optional.empty());
-    }
-
-    /** @param asyncProfiler the agent Java handlers were started with, when host.json chose async-profiler */
     public static HostProfiling start(String appName, ProfilingSettings settings, Path workDirectory, TraceSink sink,
                                       LongSupplier handlerPid, Optional<HandlerCgroup> cgroup,
                                       Optional<AsyncProfilerAgent> asyncProfiler) {

@@ -264,14 +264,7 @@ public final class PerfRecorder {
                 cmd.addAll(List.of("-a", "-G", c.cgroup().perfName()));
             }
         }
-        Path data;
-        try {
-            Files.createDirectories(workDirectory);
-            data = Files.createTempFile(workDirectory, "perf-", ".data");
-        } catch (IOException e) {
-            throw new ProfilingException(ProfilingException.Kind.FAILED, "cannot write in " + workDirectory + ": "
-                    + e.getMessage(), e);
-        }
+        Path data = WorkFiles.create(workDirectory, "perf-", ".data");
         cmd.addAll(List.of("-o", data.toString(), "--", ProcessRun.systemTool("sleep"), seconds(window)));
 
         Instant startTime = Instant.now();
@@ -279,13 +272,13 @@ public final class PerfRecorder {
         ProcessRun.Started perf;
         synchronized (running) { // with close(): a perf is either refused or registered to be stopped
             if (closed) {
-                deleteQuietly(data);
+                WorkFiles.delete(data);
                 throw new ProfilingException(ProfilingException.Kind.CANCELLED, "Flint is stopping");
             }
             try {
                 perf = ProcessRun.start(cmd, perfEnvironment(), null);
             } catch (IOException e) {
-                deleteQuietly(data);
+                WorkFiles.delete(data);
                 throw new ProfilingException(ProfilingException.Kind.FAILED, "cannot start perf: " + e.getMessage(), e);
             }
             running.add(perf);
@@ -295,18 +288,18 @@ public final class PerfRecorder {
         try {
             r = perf.await(window.plus(OVERRUN_GRACE), Duration.ofSeconds(2));
         } catch (InterruptedException e) {
-            deleteQuietly(data);
+            WorkFiles.delete(data);
             throw e;
         } finally {
             running.remove(perf);
         }
         long endNanos = System.nanoTime();
         if (control.endedEarly() && sizeOf(data) == 0) {
-            deleteQuietly(data); // stopped before perf could write anything
+            WorkFiles.delete(data); // stopped before perf could write anything
             throw new ProfilingException(ProfilingException.Kind.CANCELLED, "the window was ended before it began");
         }
         if (closed) {
-            deleteQuietly(data);
+            WorkFiles.delete(data);
             throw new ProfilingException(ProfilingException.Kind.CANCELLED, "Flint is stopping: the window was cut short");
         }
         boolean cutShort = control.endedEarly() && !r.timedOut() && sizeOf(data) > 0;
@@ -315,7 +308,7 @@ public final class PerfRecorder {
         boolean wrote = !r.timedOut() && sizeOf(data) > 0
                 && r.stderr().stream().anyMatch(l -> l.contains("Captured and wrote"));
         if (!r.ok() && !cutShort && !wrote) {
-            deleteQuietly(data);
+            WorkFiles.delete(data);
             if (r.stderrSummary().contains("No such process")) {
                 throw new ProfilingException(ProfilingException.Kind.NOT_RUNNING, "the handler processes " + pids
                         + " exited as perf started");
@@ -360,7 +353,7 @@ public final class PerfRecorder {
                 throw new ProfilingException(ProfilingException.Kind.FAILED, "cannot run perf script: " + e.getMessage(), e);
             }
             if (!r.ok()) {
-                deleteQuietly(text);
+                WorkFiles.delete(text);
                 String message = r.timedOut() ? "perf script did not finish within " + SCRIPT_TIMEOUT.toSeconds() + " s"
                         : "perf script failed with exit code " + r.exitCode() + ": " + r.stderrSummary();
                 LOG.error("Profiling: {} ({})", message, String.join(" ", cmd));
@@ -417,14 +410,6 @@ public final class PerfRecorder {
             return Files.size(p);
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temporary file in the work directory
         }
     }
 }

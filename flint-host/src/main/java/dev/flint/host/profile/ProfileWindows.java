@@ -51,6 +51,8 @@ public final class ProfileWindows implements AutoCloseable {
 
     /** The longest on-demand profile. */
     public static final Duration MAX_ON_DEMAND = Duration.ofMinutes(5);
+    /** The {@code function} label of a profile of Flint's own JVM. */
+    public static final String HOST_FUNCTION = "flint-host";
     private static final Duration IDLE_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_FAILURE_BACKOFF = Duration.ofSeconds(30);
 
@@ -232,11 +234,7 @@ public final class ProfileWindows implements AutoCloseable {
             if (perf != null) {
                 perf.discard();
             } else {
-                try {
-                    Files.deleteIfExists(done.scriptFile());
-                } catch (IOException ignored) {
-                    // a temporary file in the work directory
-                }
+                WorkFiles.delete(done.scriptFile());
             }
         }
     }
@@ -401,10 +399,7 @@ public final class ProfileWindows implements AutoCloseable {
      */
     public String profileHostNow(Duration seconds, int frequencyHz) throws ProfilingException, InterruptedException {
         checkDuration(seconds);
-        if (frequencyHz < 1 || frequencyHz > ProfilingSettings.MAX_FREQUENCY_HZ) {
-            throw new ProfilingException(ProfilingException.Kind.INVALID, "frequency must be 1.."
-                    + ProfilingSettings.MAX_FREQUENCY_HZ + " Hz, was " + frequencyHz);
-        }
+        checkFrequency(frequencyHz);
         PerfRecorder.Recording r = hostJfr.record(frequencyHz, seconds);
         String id = store(r, Optional.empty(), "on-demand", HOST_FUNCTION);
         LOG.info("Profiled Flint's own JVM for {} s at {} Hz with JFR: trace {}", PerfRecorder.seconds(seconds),
@@ -412,9 +407,6 @@ public final class ProfileWindows implements AutoCloseable {
         r.warnings().forEach(w -> LOG.info("Profiling Flint: {}", w));
         return id;
     }
-
-    /** The {@code function} label of a profile of Flint's own JVM. */
-    public static final String HOST_FUNCTION = "flint-host";
 
     private static void checkDuration(Duration seconds) throws ProfilingException {
         if (seconds.compareTo(Duration.ofSeconds(1)) < 0 || seconds.compareTo(MAX_ON_DEMAND) > 0) {
@@ -428,6 +420,10 @@ public final class ProfileWindows implements AutoCloseable {
             throw new ProfilingException(ProfilingException.Kind.UNAVAILABLE, availability.reason().orElse("perf is unavailable"));
         }
         checkDuration(seconds);
+        checkFrequency(frequencyHz);
+    }
+
+    private static void checkFrequency(int frequencyHz) throws ProfilingException {
         if (frequencyHz < 1 || frequencyHz > ProfilingSettings.MAX_FREQUENCY_HZ) {
             throw new ProfilingException(ProfilingException.Kind.INVALID, "frequency must be 1.."
                     + ProfilingSettings.MAX_FREQUENCY_HZ + " Hz, was " + frequencyHz);

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flint.bench.load.BenchRunner;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,10 +35,7 @@ final class BenchProfiler implements BenchRunner.ProfileHook {
     public CompletableFuture<String> measuredPhaseStarts(BenchRunner.Target target, Duration window) {
         long seconds = Math.clamp((window.toMillis() + 999) / 1000, 1, MAX_SECONDS);
         String base = targets.baseUrl();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/admin/functions/"
-                        + URLEncoder.encode(target.function(), StandardCharsets.UTF_8) + "/profile?seconds=" + seconds))
-                .timeout(Duration.ofSeconds(seconds + 60)).POST(HttpRequest.BodyPublishers.noBody());
-        targets.masterKey().ifPresent(key -> request.header("x-functions-key", key));
+        HttpRequest.Builder request = targets.flint().profileRequest(base, target.function(), seconds, null);
         return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             if (error != null) {
                 say(target, "no Flint answers at " + base + " (" + error.getClass().getSimpleName() + ")");

@@ -1,14 +1,9 @@
 package dev.flint.cli;
 
-import dev.flint.host.app.AppConfigException;
-import dev.flint.host.app.AppLoader;
 import dev.flint.host.app.AuthLevel;
 import dev.flint.host.app.FunctionApp;
 import dev.flint.host.app.FunctionDefinition;
 import dev.flint.host.app.HttpTrigger;
-import dev.flint.host.auth.AccessKey;
-import dev.flint.host.auth.KeyStore;
-import dev.flint.host.auth.KeyStoreException;
 import dev.flint.host.route.FunctionRoutes;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,11 +15,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * What {@code flint bench} targets: a URL as given, or a function of the app (loaded once, when a
- * function is named): its URL on the running Flint, {@code http://127.0.0.1:<localHttpPort or
- * 7071>/<routePrefix>/<route or name>} (see {@link #baseUrl()}), with the master key when its
- * authLevel needs a key. Also
- * where the app's data directory is, for storing runs and for the master key of {@code --profile}.
+ * What {@code flint bench} targets: a URL as given, or a function of the app: its route at the app's
+ * running Flint ({@link RunningFlint#baseUrl()}), with the master key when its authLevel needs a key.
+ * Also where the app's data directory is, for storing runs.
  */
 final class BenchTargets {
 
@@ -38,18 +31,14 @@ final class BenchTargets {
      */
     record Resolved(String url, List<String> headers, String function, String defaultName) {}
 
-    private final Path appDirectory;
+    private final RunningFlint flint;
     private final boolean appGiven;
-    private final Map<String, String> environment;
     private final String method;
     private final List<String> headers;
-    private FunctionApp loaded;
-    private Optional<String> masterKey;
 
     BenchTargets(Path app, Map<String, String> environment, String method, List<String> headers) {
         this.appGiven = app != null;
-        this.appDirectory = app != null ? app : Path.of(".");
-        this.environment = environment;
+        this.flint = new RunningFlint(app != null ? app : Path.of("."), environment);
         this.method = method.toUpperCase(Locale.ROOT);
         this.headers = List.copyOf(headers);
     }
@@ -93,55 +82,28 @@ final class BenchTargets {
 
     /** A function was named, or --app given: runs are stored under the app's data directory. */
     boolean appKnown() {
-        return appGiven || loaded != null;
+        return appGiven || flint.appLoaded();
     }
 
     Path dataDirectory() {
-        Path root = loaded != null ? loaded.root() : appDirectory.toAbsolutePath().normalize();
-        return KeyStore.dataDirectory(root, environment);
+        return flint.dataDirectory();
     }
 
-    /**
-     * The running Flint of the app: the URL it wrote in its data directory ({@code running.json}),
-     * else {@code http://<address>:<port>}, the port from local.settings.json ({@code Host.LocalHttpPort},
-     * else 7071), the address too when it names one host, else 127.0.0.1.
-     */
+    /** The running Flint of the app ({@link RunningFlint#baseUrl()}). */
     String baseUrl() {
-        Optional<String> running = dev.flint.host.RunningHostFile.url(KeyStore.dataDirectory(app().root(), environment));
-        if (running.isPresent()) {
-            return running.get();
-        }
-        String address = app().settings().localHttpAddress().map(String::trim)
-                .filter(a -> !a.isEmpty() && !List.of("0.0.0.0", "::", "[::]", "*", "+").contains(a))
-                .map(a -> a.contains(":") && !a.startsWith("[") ? "[" + a + "]" : a)
-                .orElse("127.0.0.1");
-        return "http://" + address + ":" + app().settings().localHttpPort().orElse(7071);
+        return flint.baseUrl();
     }
 
-    /** The app's master key, read from its key store (created as the host would when missing). */
     Optional<String> masterKey() {
-        if (masterKey == null) {
-            FunctionApp app = app();
-            try (KeyStore keys = KeyStore.open(KeyStore.dataDirectory(app.root(), environment), environment,
-                    app.functions().stream().map(FunctionDefinition::name).toList())) {
-                masterKey = keys.current().master().map(AccessKey::value);
-            } catch (KeyStoreException e) {
-                throw new UserError("cannot read the keys of the app in " + app.root() + ": " + e.getMessage());
-            }
-        }
-        return masterKey;
+        return flint.masterKey();
     }
 
-    FunctionApp app() {
-        if (loaded == null) {
-            try {
-                loaded = AppLoader.load(appDirectory, environment);
-            } catch (AppConfigException e) {
-                throw new UserError("the app in " + appDirectory.toAbsolutePath().normalize() + " cannot be read: "
-                        + e.problems().get(0));
-            }
-        }
-        return loaded;
+    RunningFlint flint() {
+        return flint;
+    }
+
+    private FunctionApp app() {
+        return flint.app();
     }
 
     /** {@code host:port} of a URL, for its name in reports. */

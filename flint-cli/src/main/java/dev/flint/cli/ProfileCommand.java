@@ -2,16 +2,10 @@ package dev.flint.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flint.host.app.AppConfigException;
-import dev.flint.host.app.AppLoader;
-import dev.flint.host.app.FunctionApp;
-import dev.flint.host.auth.KeyStore;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,21 +48,10 @@ final class ProfileCommand implements Callable<Integer> {
         if (host == (function != null)) {
             throw new UserError(host ? "give a FUNCTION or --host, not both" : "name the FUNCTION to profile (or --host for Flint's own JVM)");
         }
-        FunctionApp loaded;
-        try {
-            loaded = AppLoader.load(app, System.getenv());
-        } catch (AppConfigException e) {
-            throw new UserError("the app in " + app.toAbsolutePath().normalize() + " cannot be read: " + e.problems().get(0));
-        }
-        String base = url != null ? url : dev.flint.host.RunningHostFile.url(KeyStore.dataDirectory(loaded.root(), System.getenv()))
-                .orElse("http://127.0.0.1:" + loaded.settings().localHttpPort().orElse(7071));
-        String endpoint = host ? "/admin/host/profile" : "/admin/functions/" + function + "/profile";
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + endpoint + "?seconds=" + seconds + (frequency == null ? "" : "&frequency=" + frequency)))
-                .timeout(Duration.ofSeconds(seconds + 60)).POST(HttpRequest.BodyPublishers.noBody());
-        try (KeyStore keys = KeyStore.open(KeyStore.dataDirectory(loaded.root(), System.getenv()), System.getenv(),
-                loaded.functions().stream().map(f -> f.name()).toList())) {
-            keys.current().master().ifPresent(master -> request.header("x-functions-key", master.value()));
-        }
+        RunningFlint flint = new RunningFlint(app, System.getenv());
+        flint.app(); // an app that cannot be read is said before anything is sent
+        String base = url != null ? url : flint.baseUrl();
+        HttpRequest.Builder request = flint.profileRequest(base, host ? null : function, seconds, frequency);
         HttpResponse<String> response;
         try {
             response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -8,6 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -37,10 +40,9 @@ public final class LoadEngine implements AutoCloseable {
         if (threads < 1 || threads > LoadPlan.MAX_THREADS) {
             throw new IllegalArgumentException("--threads must be from 1 to " + LoadPlan.MAX_THREADS);
         }
-        Native nativeTransport = Native.load();
-        epoll = nativeTransport != null;
-        IoHandlerFactory handlers = epoll ? nativeTransport.handlers() : NioIoHandler.newFactory();
-        channelType = epoll ? nativeTransport.channelType() : NioSocketChannel.class;
+        epoll = Epoll.isAvailable();
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("flint-bench", true), handlers);
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
@@ -77,29 +79,6 @@ public final class LoadEngine implements AutoCloseable {
     LoadRun newRun(EncodedRequests requests, Mode mode, int connections, double rate, Duration ramp, Duration warmup,
             Duration duration, long requestLimit, Duration timeout) {
         return new LoadRun(this, requests, mode, connections, rate, ramp, warmup, duration, requestLimit, timeout);
-    }
-
-    /**
-     * Netty's epoll transport, when it loads. Its classes are a runtime dependency only (as Vert.x
-     * has them), so they are looked up by name, once.
-     */
-    private record Native(IoHandlerFactory handlers, Class<? extends SocketChannel> channelType) {
-        static Native load() {
-            try {
-                ClassLoader loader = LoadEngine.class.getClassLoader();
-                Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll", true, loader);
-                if (!(Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                    return null;
-                }
-                IoHandlerFactory factory = (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler", true,
-                        loader).getMethod("newFactory").invoke(null);
-                Class<? extends SocketChannel> channel = Class.forName("io.netty.channel.epoll.EpollSocketChannel", true,
-                        loader).asSubclass(SocketChannel.class);
-                return new Native(factory, channel);
-            } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-                return null;
-            }
-        }
     }
 
     @Override

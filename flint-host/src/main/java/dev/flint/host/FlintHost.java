@@ -65,8 +65,17 @@ public final class FlintHost implements AutoCloseable {
 
     /** Profiles go into the trace store, each with its invocation marks. */
     private static dev.flint.host.profile.TraceSink profileSink(dev.flint.host.traces.TraceStore store) {
-        return (file, labels, marks) -> store.put(file, labels,
-                marks.stream().map(dev.flint.host.profile.InvocationMarks.Mark::toStored).toList()).id();
+        return (file, labels, marks) -> {
+            try {
+                return store.put(file, labels,
+                        marks.stream().map(dev.flint.host.profile.InvocationMarks.Mark::toStored).toList()).id();
+            } catch (dev.flint.host.traces.TraceRejectedException e) {
+                if (e.reason() == dev.flint.host.traces.TraceRejectedException.Reason.NO_SAMPLES) {
+                    throw new dev.flint.host.profile.TraceSink.NoSamples(e.getMessage());
+                }
+                throw e;
+            }
+        };
     }
 
     /** The host's profiling; empty when there is no trace store to keep profiles in. */

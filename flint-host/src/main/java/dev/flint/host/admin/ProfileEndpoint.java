@@ -76,6 +76,7 @@ final class ProfileEndpoint {
         return switch (kind) {
             case INVALID -> FailureKind.BAD_ADMIN_REQUEST;
             case BUSY -> FailureKind.PROFILE_BUSY;
+            case NO_SAMPLES -> FailureKind.PROFILE_EMPTY;
             case UNAVAILABLE, NOT_RUNNING, CANCELLED -> FailureKind.PROFILE_UNAVAILABLE;
             case FAILED -> FailureKind.PROFILE_FAILED;
         };

@@ -57,6 +57,8 @@ public enum FailureKind {
     PROFILE_UNAVAILABLE(503, "profile-unavailable"),
     /** Another profile of the same app is being recorded (one perf at a time); Retry-After says when to try. */
     PROFILE_BUSY(409, "profile-busy"),
+    /** The profile held no sample: the handler did not run while it was sampled (it is idle). */
+    PROFILE_EMPTY(409, "profile-empty"),
     /** perf, async-profiler, JFR or the store failed while recording a profile. */
     PROFILE_FAILED(500, "profile-failed");
 

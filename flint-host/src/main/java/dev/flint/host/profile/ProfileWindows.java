@@ -1,7 +1,5 @@
 package dev.flint.host.profile;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -267,7 +265,11 @@ public final class ProfileWindows implements AutoCloseable {
                     id, r.perfRecordTook().toMillis(), r.perfMapTook().toMillis(), r.perfScriptTook().toMillis());
             r.warnings().forEach(w -> LOG.debug("Profiling {}: {}", appName, w));
         } catch (ProfilingException e) {
-            failed("turning a window into a trace", e.getMessage());
+            if (e.kind() == ProfilingException.Kind.NO_SAMPLES) {
+                LOG.debug("Profiling {}: an idle window, not stored", appName); // not a failure
+            } else {
+                failed("turning a window into a trace", e.getMessage());
+            }
         } catch (InterruptedException e) {
             capture.discard();
             Thread.currentThread().interrupt();
@@ -295,14 +297,14 @@ public final class ProfileWindows implements AutoCloseable {
         Map<String, String> labels = ProfileLabels.of(appName, Optional.of(label), mode, r);
         try {
             return sink.store(r.scriptFile(), labels, during);
+        } catch (TraceSink.NoSamples e) {
+            throw new ProfilingException(ProfilingException.Kind.NO_SAMPLES, "no samples in the "
+                    + PerfRecorder.seconds(r.window()) + " s window: the handler did not run on a CPU while it was"
+                    + " sampled; profile it while it works (flint bench --profile loads it meanwhile)");
         } catch (Exception e) {
             throw new ProfilingException(ProfilingException.Kind.FAILED, "the trace could not be stored: " + e, e);
         } finally {
-            try {
-                Files.deleteIfExists(r.scriptFile());
-            } catch (IOException ignored) {
-                // the sink moved it, or it is a temporary file
-            }
+            WorkFiles.delete(r.scriptFile()); // unless the sink moved it
         }
     }
 

@@ -18,6 +18,8 @@ public final class ProfilingException extends Exception {
         BUSY(409),
         /** A parameter out of range (seconds, frequency). */
         INVALID(400),
+        /** The window held no sample: the handler did not run on a CPU while it was sampled. */
+        NO_SAMPLES(409),
         /** The recording was stopped because Flint is stopping. */
         CANCELLED(503),
         /** perf (or perf script, or the store) failed: its exit code and stderr are in the message. */

@@ -19,6 +19,14 @@ public interface TraceSink {
      * @param marks          the invocations that ran during the trace (ordered by start), for its
      *                       {@code <id>.invocations} file ({@link InvocationMarks.Mark#toStored()}); a
      *                       mark's pid is -1 (any) when the handler ran as several processes
+     * @throws NoSamples when the trace holds no sample (nothing is stored)
      */
     String store(Path perfScriptFile, Map<String, String> labels, List<InvocationMarks.Mark> marks) throws Exception;
+
+    /** The recording holds no sample (an idle handler), so there is nothing to store. */
+    final class NoSamples extends Exception {
+        public NoSamples(String message) {
+            super(message);
+        }
+    }
 }

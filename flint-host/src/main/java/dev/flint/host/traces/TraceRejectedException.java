@@ -13,6 +13,8 @@ public final class TraceRejectedException extends Exception {
         BAD_LABEL(400),
         /** The body is not a trace Flint reads: 400. */
         NOT_A_TRACE(400),
+        /** The body is a well-formed trace without a single sample (a perf script header only): 400. */
+        NO_SAMPLES(400),
         /** The body is larger than the limit: 413. */
         TOO_LARGE(413);
 

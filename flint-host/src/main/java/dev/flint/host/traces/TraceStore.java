@@ -561,7 +561,8 @@ public final class TraceStore {
             return new Checked(trace.format(), trace.samples().totalCount(), trace.startNanos(), trace.endNanos(),
                     infoNode);
         } catch (TraceFormatException e) {
-            throw new TraceRejectedException(TraceRejectedException.Reason.NOT_A_TRACE, shown(e, shownName));
+            throw new TraceRejectedException(e.noSamples() ? TraceRejectedException.Reason.NO_SAMPLES
+                    : TraceRejectedException.Reason.NOT_A_TRACE, shown(e, shownName));
         } catch (ExpandedTooLargeException e) {
             throw new TraceRejectedException(TraceRejectedException.Reason.TOO_LARGE, shownName
                     + ": the gzip body expands to more than " + e.limitBytes() + " bytes (" + (e.limitBytes() >> 20)

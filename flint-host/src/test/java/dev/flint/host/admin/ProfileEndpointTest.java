@@ -75,6 +75,28 @@ class ProfileEndpointTest {
         }
     }
     @Test
+    void aProfileOfAnIdleHandlerSaysSoWith409AndStoresNothing() throws Exception {
+        PerfAvailability perf = PerfAvailability.shared();
+        assumeTrue(perf.available(), () -> "perf cannot sample here: " + perf.reason().orElse("?"));
+        TestApp app = TestApp.in(dir.resolve("idle"))
+                .hostJson("{'version':'2.0','customHandler':{'enableForwardingHttpRequest':true,'description':"
+                        + "{'defaultExecutablePath':'python3','arguments':['escaping_handler.py']}}}")
+                .handler("escaping_handler.py")
+                .httpFunction("spin", "['get']");
+        try (RunningHost host = RunningHost.start(app.root(), HostOptions.defaults().withDataDirectory(dir.resolve("data")))) {
+            host.awaitHandler();
+            HttpResponse<String> idle = host.send(HttpRequest.newBuilder(host.uri("/admin/functions/spin/profile?seconds=1"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(idle.statusCode()).as(idle.body()).isEqualTo(409);
+            assertThat(idle.headers().firstValue("X-Flint-Error")).contains("profile-empty");
+            assertThat(idle.body()).contains("no samples in the 1 s window");
+            JsonNode stored = JSON.readTree(host.get("/admin/traces").body()).path("traces");
+            assertThat(stored.isArray()).isTrue();
+            assertThat(stored.size()).as("nothing stored").isZero();
+        }
+    }
+
+    @Test
     void flintsOwnJvmIsProfiledWithJfrWithoutPerf() throws Exception {
         TestApp app = TestApp.in(dir.resolve("host-profiled"))
                 .hostJson("{'version':'2.0','customHandler':{'enableForwardingHttpRequest':true,'description':"

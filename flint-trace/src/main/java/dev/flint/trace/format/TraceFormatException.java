@@ -12,12 +12,31 @@ public final class TraceFormatException extends Exception {
     private final String source;
     private final long lineNumber;
     private final String line;
+    private final boolean noSamples;
 
     public TraceFormatException(String source, long lineNumber, String line, String problem) {
+        this(source, lineNumber, line, problem, false);
+    }
+
+    private TraceFormatException(String source, long lineNumber, String line, String problem, boolean noSamples) {
         super(message(source, lineNumber, line, problem));
         this.source = source;
         this.lineNumber = lineNumber;
         this.line = line;
+        this.noSamples = noSamples;
+    }
+
+    /**
+     * A well-formed input that holds no sample (a perf script header and nothing else: what perf
+     * writes for a process that did not run), told apart so that a recorder can say "idle".
+     */
+    static TraceFormatException noSamples(String source, String problem) {
+        return new TraceFormatException(source, 0, null, problem, true);
+    }
+
+    /** Whether the input was well formed but held no sample. */
+    public boolean noSamples() {
+        return noSamples;
     }
 
     public String source() {

@@ -128,9 +128,9 @@ public final class TraceReader {
                 continue;
             }
             if (nl < 0 && lineStart == n) {
-                throw new TraceFormatException(source, 0, null, comments
-                        ? "no samples: only comments (a perf script header without samples?)"
-                        : "empty input: only blank lines; " + EXPECTED);
+                throw comments
+                        ? TraceFormatException.noSamples(source, "no samples: only comments (a perf script header without samples?)")
+                        : new TraceFormatException(source, 0, null, "empty input: only blank lines; " + EXPECTED);
             }
             int end = nl < 0 ? n : nl;
             int s = lineStart;
